@@ -1,0 +1,125 @@
+//! Command-line arguments and environment variables.
+
+use std::net::SocketAddr;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// tally: engagement analytics for social media accounts.
+#[derive(Debug, Parser)]
+#[command(name = "tally", version, about)]
+pub struct Cli {
+    /// Where the data lives: a file path or sqlite://path for SQLite, or postgres://... .
+    #[arg(long, env = "DATABASE_URL", default_value = "tally.db", global = true)]
+    pub database_url: String,
+
+    /// Log output: human-readable text or one JSON object per line.
+    #[arg(long, env = "TALLY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Fill the database with realistic sample analytics.
+    Seed(SeedArgs),
+    /// Run the HTTP server.
+    Serve(ServeArgs),
+    /// Seed sample data for user 1 when the database has none, then run the server.
+    Demo(DemoArgs),
+}
+
+/// Arguments of `tally demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Days of sample history to create when the database has none.
+    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+
+    /// How to serve.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// Arguments of `tally seed`.
+#[derive(Debug, Args)]
+#[command(
+    group = clap::ArgGroup::new("who").required(true).args(["user_id", "users"]),
+    after_help = "Examples:\n  tally seed 1 30            one user, 30 days\n  \
+                  tally seed --users 200 --days 365   many users, for load tests"
+)]
+pub struct SeedArgs {
+    /// The user to create sample data for.
+    #[arg(value_parser = parse_user_id, allow_negative_numbers = true)]
+    pub user_id: Option<i64>,
+
+    /// How many days of history to create, ending today.
+    #[arg(value_parser = clap::value_parser!(u32).range(1..=3650), allow_negative_numbers = true)]
+    pub days_back: Option<u32>,
+
+    /// Create this many users instead of one: users 1 to N (or from --first-user).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub users: Option<u32>,
+
+    /// The first user id when creating many users.
+    #[arg(long, default_value_t = 1, value_parser = parse_user_id, requires = "users")]
+    pub first_user: i64,
+
+    /// Days of history when creating many users (the same as DAYS_BACK).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650), conflicts_with = "days_back")]
+    pub days: Option<u32>,
+
+    /// The random seed: the same seed and end date give the same data.
+    #[arg(long, default_value_t = tally_sample::SampleOptions::DEFAULT_SEED)]
+    pub seed: u64,
+
+    /// The last day of history (YYYY-MM-DD); today in UTC when not given.
+    #[arg(long)]
+    pub end: Option<NaiveDate>,
+
+    /// How many platforms each user publishes on.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=9))]
+    pub platforms: u8,
+}
+
+/// User ids are positive whole numbers.
+fn parse_user_id(text: &str) -> Result<i64, String> {
+    match text.trim().parse::<i64>() {
+        Ok(id) if id >= 1 => Ok(id),
+        _ => Err("a user id is a whole number of 1 or more".to_owned()),
+    }
+}
+
+impl SeedArgs {
+    /// The number of days of history, from whichever argument gave it.
+    pub fn days(&self) -> u32 {
+        self.days_back.or(self.days).unwrap_or(30)
+    }
+}
+
+/// Arguments of `tally serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, env = "TALLY_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// HTTP worker threads; the number of cores when not given.
+    #[arg(long, env = "TALLY_WORKERS")]
+    pub workers: Option<usize>,
+}

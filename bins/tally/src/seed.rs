@@ -1,0 +1,103 @@
+//! `tally seed`: realistic sample analytics, written through the batched ingest path.
+
+use anyhow::Context;
+use chrono::Utc;
+use indicatif::{ProgressBar, ProgressStyle};
+use tally_domain::UserId;
+use tally_sample::{SampleOptions, generate};
+use tally_store::{AccountStore, AnalyticsStore, IngestStore, IngestSummary};
+
+use crate::cli::SeedArgs;
+
+/// The user that `tally demo` shows.
+pub const DEMO_USER: UserId = UserId(1);
+
+/// Seeds the demo user with `days` of history, unless the user already has data.
+pub fn seed_demo<S: AccountStore + IngestStore + AnalyticsStore>(
+    store: &S,
+    days: u32,
+) -> anyhow::Result<()> {
+    if store.row_counts(DEMO_USER)?.posts > 0 {
+        println!("user {DEMO_USER} already has data; not seeding again");
+        return Ok(());
+    }
+    let args = SeedArgs {
+        user_id: Some(DEMO_USER.get()),
+        days_back: Some(days),
+        users: None,
+        first_user: 1,
+        days: None,
+        seed: SampleOptions::DEFAULT_SEED,
+        end: None,
+        platforms: 4,
+    };
+    run(store, &args)
+}
+
+/// Seeds one user or many, then prints what was written.
+pub fn run<S: AccountStore + IngestStore + AnalyticsStore>(
+    store: &S,
+    args: &SeedArgs,
+) -> anyhow::Result<()> {
+    let end = args.end.unwrap_or_else(|| Utc::now().date_naive());
+    let days = args.days();
+    let users: Vec<i64> = match (args.user_id, args.users) {
+        (Some(user), _) => vec![user],
+        (None, Some(count)) => (0..i64::from(count))
+            .map(|offset| args.first_user + offset)
+            .collect(),
+        (None, None) => anyhow::bail!("give a user id, or --users N"),
+    };
+
+    let progress = ProgressBar::new(users.len() as u64);
+    progress.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} users, {per_sec}, eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    if users.len() == 1 {
+        progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+
+    let mut total = IngestSummary::default();
+    for user in &users {
+        let options = SampleOptions {
+            user: UserId(*user),
+            days,
+            end,
+            seed: args.seed,
+            platforms: usize::from(args.platforms),
+        };
+        let sample = generate(&options);
+        store
+            .upsert_user(&sample.user)
+            .with_context(|| format!("storing user {user}"))?;
+        for account in &sample.accounts {
+            let stored = store.upsert_account(&account.account)?;
+            let summary = store
+                .ingest(stored.id, &account.batch)
+                .with_context(|| format!("storing {} data of user {user}", stored.platform))?;
+            total.add(&summary);
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+
+    println!(
+        "seeded {} user(s) with {days} day(s) up to {end}: posts {} new, {} refreshed; \
+         observations {} new, {} already stored; daily figures {} written",
+        users.len(),
+        total.posts_created,
+        total.posts_updated,
+        total.observations_created,
+        total.observations_skipped,
+        total.daily_metrics_written,
+    );
+    if let [user] = users.as_slice() {
+        let counts = store.row_counts(UserId(*user))?;
+        println!(
+            "user {user} now has {} accounts, {} posts, {} observations, {} daily figures",
+            counts.accounts, counts.posts, counts.observations, counts.daily_metrics
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! The `tally` command as a person uses it: exit codes, one-line errors, seeding twice.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Command, Output};
+
+use tally_domain::UserId;
+use tally_store::AnalyticsStore;
+use tally_store::testing::{Backend, TestDatabase};
+
+fn tally(database_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tally"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run tally")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Bad input fails with exit code `code` and a single line that contains `expected`.
+fn assert_refused(database_url: &str, args: &[&str], code: i32, expected: &str) {
+    let output = tally(database_url, args);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(code), "{args:?}: {message}");
+    assert_eq!(message.trim_end().lines().count(), 1, "{args:?}: {message}");
+    assert!(message.contains(expected), "{args:?}: {message}");
+    assert!(!message.contains("panicked"), "{args:?}: {message}");
+}
+
+#[test]
+fn bad_arguments_get_one_clear_line_and_a_failing_exit_code() {
+    let folder = tempfile::tempdir().unwrap();
+    let db = folder.path().join("tally.db");
+    let db = db.to_str().unwrap();
+
+    assert_refused(db, &["seed", "abc"], 2, "a user id is a whole number");
+    assert_refused(db, &["seed", "0"], 2, "a user id is a whole number");
+    assert_refused(db, &["seed", "-3"], 2, "a user id is a whole number");
+    assert_refused(db, &["seed", "1", "0"], 2, "0 is not in 1..=3650");
+    assert_refused(db, &["seed", "1", "-5"], 2, "-5 is not in 1..=3650");
+    assert_refused(db, &["seed", "1", "ten"], 2, "invalid value 'ten'");
+    assert_refused(db, &["seed"], 2, "<USER_ID|--users <USERS>>");
+    assert_refused(
+        db,
+        &["frobnicate"],
+        2,
+        "unrecognized subcommand 'frobnicate'",
+    );
+    assert!(
+        !folder.path().join("tally.db").exists(),
+        "nothing is created on bad input"
+    );
+}
+
+#[test]
+fn bad_database_locations_get_one_clear_line() {
+    assert_refused(
+        "mysql://localhost/tally",
+        &["seed", "1"],
+        1,
+        "unsupported database URL scheme 'mysql'",
+    );
+    assert_refused(
+        "host=localhost user=tally",
+        &["migrate"],
+        1,
+        "keyword=value",
+    );
+    assert_refused(
+        "postgres://tally@127.0.0.1:1/tally",
+        &["seed", "1"],
+        1,
+        "cannot connect to the database",
+    );
+    assert_refused(
+        "/nonexistent-folder/tally.db",
+        &["migrate"],
+        1,
+        "unable to open database file",
+    );
+}
+
+fn seed_twice_changes_nothing(db: &TestDatabase) {
+    let url = db.url_string();
+    let first = tally(&url, &["seed", "1", "30", "--end", "2026-11-30"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let store = db.store();
+    let counts = store.row_counts(UserId(1)).unwrap();
+    assert_eq!(counts.accounts, 4);
+    assert!(counts.posts > 30 * 4, "{counts:?}");
+    assert!(counts.observations > counts.posts * 5, "{counts:?}");
+    assert!(counts.daily_metrics >= 30 * 4 * 2, "{counts:?}");
+
+    let second = tally(&url, &["seed", "1", "30", "--end", "2026-11-30"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(stdout.contains("posts 0 new"), "{stdout}");
+    assert!(stdout.contains("observations 0 new"), "{stdout}");
+    assert_eq!(store.row_counts(UserId(1)).unwrap(), counts);
+
+    let many = tally(
+        &url,
+        &["seed", "--users", "3", "--days", "7", "--end", "2026-11-30"],
+    );
+    assert!(many.status.success(), "{}", stderr(&many));
+    assert!(store.row_counts(UserId(3)).unwrap().posts > 0);
+    assert_eq!(store.row_counts(UserId(4)).unwrap().posts, 0);
+}
+
+#[test]
+fn seeding_twice_on_sqlite_changes_no_row_count() {
+    seed_twice_changes_nothing(&TestDatabase::create(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn seeding_twice_on_postgres_changes_no_row_count() {
+    if let Some(db) = TestDatabase::create(Backend::Postgres) {
+        seed_twice_changes_nothing(&db);
+    }
+}
+
+#[test]
+fn migrate_reports_an_up_to_date_schema() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let first = tally(&db.url_string(), &["migrate"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("applied 1 migration(s)"));
+    let again = tally(&db.url_string(), &["migrate"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("applied 0 migration(s)"));
+}

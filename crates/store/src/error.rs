@@ -1,0 +1,46 @@
+//! The ways storage can fail.
+
+use tally_domain::{AccountId, ParseNameError};
+
+/// A storage failure that callers can match on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// `DATABASE_URL` names no backend tally supports.
+    #[error("{0}")]
+    InvalidUrl(String),
+    /// The database could not be reached or opened.
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    /// No pooled connection became free in time.
+    #[error("no database connection available: {0}")]
+    Pool(#[from] r2d2::Error),
+    /// A migration failed to apply or revert.
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    /// A query failed.
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    /// A write named an account that does not exist.
+    #[error("account {0} does not exist")]
+    UnknownAccount(AccountId),
+    /// A user id that does not exist was given where one must exist.
+    #[error("user {0} does not exist")]
+    UnknownUser(tally_domain::UserId),
+    /// A record named a post that is neither stored nor in the same batch.
+    #[error("account {account} has no post with id '{external_id}'")]
+    UnknownPost {
+        /// The account the record was written for.
+        account: AccountId,
+        /// The platform id that matched no post.
+        external_id: String,
+    },
+    /// A value does not fit the column that stores it.
+    #[error("{0} is too large to store")]
+    OutOfRange(String),
+    /// A stored value is not one tally knows; the database was changed from outside.
+    #[error("stored data is not valid: {0}")]
+    Corrupt(#[from] ParseNameError),
+}
+
+/// The result of a storage operation.
+pub type StoreResult<T> = Result<T, StoreError>;

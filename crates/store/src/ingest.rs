@@ -1,0 +1,292 @@
+//! The batched, idempotent write path.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use diesel::upsert::excluded;
+use tally_domain::{AccountId, IngestBatch, Platform, PostMetric, PostRecord};
+
+use crate::connection::WriteTransaction;
+use crate::models::{
+    DailyInsert, LatestInsert, ObservationInsert, PostInsert, to_db_count, to_db_time,
+};
+use crate::schema::{account_daily_metrics, accounts, post_metrics, post_observations, posts};
+use crate::{DieselStore, IngestStore, IngestSummary, StoreError, StoreResult, with_connection};
+
+/// Rows per statement, kept well under SQLite's limit of 32,766 bound values.
+const POST_CHUNK: usize = 1_000;
+const OBSERVATION_CHUNK: usize = 4_000;
+const DAILY_CHUNK: usize = 2_000;
+const LOOKUP_CHUNK: usize = 1_000;
+
+/// A later observation replaces the stored latest value; an earlier one never does, nor does
+/// one at the same instant: the history keeps the value first stored for that instant, and
+/// the latest value must agree with it.
+const NEWER_VALUE: &str = "CASE WHEN excluded.observed_at > post_metrics.observed_at \
+     THEN excluded.value ELSE post_metrics.value END";
+const NEWER_TIME: &str = "CASE WHEN excluded.observed_at > post_metrics.observed_at \
+     THEN excluded.observed_at ELSE post_metrics.observed_at END";
+const NEWER_DAILY_VALUE: &str = "CASE WHEN excluded.observed_at >= account_daily_metrics.observed_at \
+     THEN excluded.value ELSE account_daily_metrics.value END";
+const NEWER_DAILY_TIME: &str = "CASE WHEN excluded.observed_at >= account_daily_metrics.observed_at \
+     THEN excluded.observed_at ELSE account_daily_metrics.observed_at END";
+
+impl IngestStore for DieselStore {
+    fn ingest(&self, account: AccountId, batch: &IngestBatch) -> StoreResult<IngestSummary> {
+        let posts = latest_post_records(&batch.posts);
+        let mut conn = self.connection()?;
+        let summary = with_connection!(&mut *conn, |c| {
+            c.write_transaction::<_, StoreError, _>(|c| {
+                let mut summary = IngestSummary::default();
+
+                let (user_id, platform_name) = accounts::table
+                    .find(account.get())
+                    .select((accounts::user_id, accounts::platform))
+                    .first::<(i64, String)>(c)
+                    .optional()?
+                    .ok_or(StoreError::UnknownAccount(account))?;
+                let platform = platform_name.parse::<Platform>()?.as_str();
+
+                // Posts first, so that observations in the same batch can refer to them.
+                for chunk in posts.chunks(POST_CHUNK) {
+                    let ids: Vec<&str> =
+                        chunk.iter().map(|post| post.external_id.as_str()).collect();
+                    let existing: i64 = posts::table
+                        .filter(posts::account_id.eq(account.get()))
+                        .filter(posts::external_id.eq_any(&ids))
+                        .count()
+                        .get_result(c)?;
+                    let rows: Vec<PostInsert<'_>> = chunk
+                        .iter()
+                        .map(|post| PostInsert {
+                            account_id: account.get(),
+                            user_id,
+                            platform,
+                            external_id: &post.external_id,
+                            content_type: post.content_type.as_str(),
+                            published_at: to_db_time(post.published_at),
+                            url: post.url.as_deref(),
+                            title: post.title.as_deref(),
+                        })
+                        .collect();
+                    diesel::insert_into(posts::table)
+                        .values(&rows)
+                        .on_conflict((posts::account_id, posts::external_id))
+                        .do_update()
+                        .set((
+                            posts::content_type.eq(excluded(posts::content_type)),
+                            posts::published_at.eq(excluded(posts::published_at)),
+                            posts::url
+                                .eq(sql::<Nullable<Text>>("COALESCE(excluded.url, posts.url)")),
+                            posts::title.eq(sql::<Nullable<Text>>(
+                                "COALESCE(excluded.title, posts.title)",
+                            )),
+                        ))
+                        .execute(c)?;
+                    let existing = u64::try_from(existing).unwrap_or_default();
+                    summary.posts_updated += existing;
+                    summary.posts_created += chunk.len() as u64 - existing;
+                }
+
+                // Resolve the platform ids that observations refer to.
+                let mut wanted: Vec<&str> = batch
+                    .engagement
+                    .iter()
+                    .map(|record| record.post_external_id.as_str())
+                    .chain(
+                        batch
+                            .performance
+                            .iter()
+                            .map(|record| record.post_external_id.as_str()),
+                    )
+                    .collect();
+                wanted.sort_unstable();
+                wanted.dedup();
+                let mut post_ids: HashMap<String, i64> = HashMap::with_capacity(wanted.len());
+                for chunk in wanted.chunks(LOOKUP_CHUNK) {
+                    let found: Vec<(String, i64)> = posts::table
+                        .filter(posts::account_id.eq(account.get()))
+                        .filter(posts::external_id.eq_any(chunk))
+                        .select((posts::external_id, posts::id))
+                        .load(c)?;
+                    post_ids.extend(found);
+                }
+                let post_id_of = |external_id: &str| {
+                    post_ids
+                        .get(external_id)
+                        .copied()
+                        .ok_or_else(|| StoreError::UnknownPost {
+                            account,
+                            external_id: external_id.to_owned(),
+                        })
+                };
+
+                // Observations, deduplicated by their natural key.
+                let mut observations: BTreeMap<(i64, &'static str, NaiveDateTime), i64> =
+                    BTreeMap::new();
+                for record in &batch.engagement {
+                    let key = (
+                        post_id_of(&record.post_external_id)?,
+                        PostMetric::Engagement(record.kind).as_str(),
+                        to_db_time(record.observed_at),
+                    );
+                    observations.insert(key, to_db_count(record.count, record.kind.as_str())?);
+                }
+                for record in &batch.performance {
+                    let key = (
+                        post_id_of(&record.post_external_id)?,
+                        PostMetric::Performance(record.metric).as_str(),
+                        to_db_time(record.observed_at),
+                    );
+                    observations.insert(key, to_db_count(record.value, record.metric.as_str())?);
+                }
+                let observations: Vec<ObservationInsert> = observations
+                    .into_iter()
+                    .map(
+                        |((post_id, metric, observed_at), value)| ObservationInsert {
+                            post_id,
+                            metric,
+                            observed_at,
+                            value,
+                        },
+                    )
+                    .collect();
+                for chunk in observations.chunks(OBSERVATION_CHUNK) {
+                    let created = diesel::insert_into(post_observations::table)
+                        .values(chunk)
+                        .on_conflict_do_nothing()
+                        .execute(c)? as u64;
+                    summary.observations_created += created;
+                    summary.observations_skipped += chunk.len() as u64 - created;
+                }
+
+                // Keep the latest-value roll-up in step. Observations are sorted by post,
+                // metric and time, so the last of each run is the batch's latest.
+                let mut latest: Vec<LatestInsert> = Vec::new();
+                for row in &observations {
+                    match latest.last_mut() {
+                        Some(last) if last.post_id == row.post_id && last.metric == row.metric => {
+                            *last = LatestInsert::from(row);
+                        }
+                        _ => latest.push(LatestInsert::from(row)),
+                    }
+                }
+                for chunk in latest.chunks(OBSERVATION_CHUNK) {
+                    diesel::insert_into(post_metrics::table)
+                        .values(chunk)
+                        .on_conflict((post_metrics::post_id, post_metrics::metric))
+                        .do_update()
+                        .set((
+                            post_metrics::value.eq(sql::<BigInt>(NEWER_VALUE)),
+                            post_metrics::observed_at.eq(sql::<Timestamp>(NEWER_TIME)),
+                        ))
+                        .execute(c)?;
+                }
+
+                // Daily account figures: the latest observation of a day wins.
+                let mut daily: BTreeMap<(&'static str, NaiveDate), (NaiveDateTime, i64)> =
+                    BTreeMap::new();
+                for record in &batch.account_metrics {
+                    let observed_at = to_db_time(record.observed_at);
+                    let value = to_db_count(record.value, record.metric.as_str())?;
+                    let slot = daily
+                        .entry((record.metric.as_str(), record.day))
+                        .or_insert((observed_at, value));
+                    if observed_at >= slot.0 {
+                        *slot = (observed_at, value);
+                    }
+                }
+                if let (Some(first), Some(last)) = (
+                    daily.keys().map(|(_, day)| *day).min(),
+                    daily.keys().map(|(_, day)| *day).max(),
+                ) {
+                    let stored: HashMap<(String, NaiveDate), (NaiveDateTime, i64)> =
+                        account_daily_metrics::table
+                            .filter(account_daily_metrics::account_id.eq(account.get()))
+                            .filter(account_daily_metrics::day.between(first, last))
+                            .select((
+                                account_daily_metrics::metric,
+                                account_daily_metrics::day,
+                                account_daily_metrics::observed_at,
+                                account_daily_metrics::value,
+                            ))
+                            .load::<(String, NaiveDate, NaiveDateTime, i64)>(c)?
+                            .into_iter()
+                            .map(|(metric, day, observed_at, value)| {
+                                ((metric, day), (observed_at, value))
+                            })
+                            .collect();
+                    let rows: Vec<DailyInsert> = daily
+                        .into_iter()
+                        .filter(|((metric, day), (observed_at, value))| {
+                            // Write what is new or newer; an identical or older observation
+                            // leaves the stored figure alone.
+                            let write = match stored.get(&((*metric).to_owned(), *day)) {
+                                None => true,
+                                Some((stored_at, stored_value)) => {
+                                    observed_at > stored_at
+                                        || (observed_at == stored_at && value != stored_value)
+                                }
+                            };
+                            if !write {
+                                summary.daily_metrics_skipped += 1;
+                            }
+                            write
+                        })
+                        .map(|((metric, day), (observed_at, value))| DailyInsert {
+                            account_id: account.get(),
+                            metric,
+                            day,
+                            value,
+                            observed_at,
+                            user_id,
+                            platform,
+                        })
+                        .collect();
+                    for chunk in rows.chunks(DAILY_CHUNK) {
+                        summary.daily_metrics_written +=
+                            diesel::insert_into(account_daily_metrics::table)
+                                .values(chunk)
+                                .on_conflict((
+                                    account_daily_metrics::account_id,
+                                    account_daily_metrics::metric,
+                                    account_daily_metrics::day,
+                                ))
+                                .do_update()
+                                .set((
+                                    account_daily_metrics::value
+                                        .eq(sql::<BigInt>(NEWER_DAILY_VALUE)),
+                                    account_daily_metrics::observed_at
+                                        .eq(sql::<Timestamp>(NEWER_DAILY_TIME)),
+                                ))
+                                .execute(c)? as u64;
+                    }
+                }
+
+                Ok(summary)
+            })
+        })?;
+        tracing::debug!(account = account.get(), ?summary, "ingested batch");
+        Ok(summary)
+    }
+}
+
+/// The batch's posts with one record per platform id; a later record of the same id wins,
+/// since one statement may not update the same row twice.
+fn latest_post_records(records: &[PostRecord]) -> Vec<&PostRecord> {
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(records.len());
+    let mut unique: Vec<&PostRecord> = Vec::with_capacity(records.len());
+    for record in records {
+        match by_id.get(record.external_id.as_str()) {
+            Some(&index) => unique[index] = record,
+            None => {
+                by_id.insert(&record.external_id, unique.len());
+                unique.push(record);
+            }
+        }
+    }
+    unique
+}

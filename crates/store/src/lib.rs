@@ -1,0 +1,205 @@
+//! Persistence for tally.
+//!
+//! The upper layers depend on the traits in this crate: [`AccountStore`] for users and their
+//! connected accounts, [`IngestStore`] for the batched, idempotent write path that
+//! collection, imports and the sample generator share, and [`AnalyticsStore`] for the reads
+//! the analyzer needs. [`DieselStore`] implements all of them with diesel, on an SQLite file
+//! or a PostgreSQL server chosen by the database URL (see [`DatabaseUrl`]).
+//!
+//! Every write is idempotent: storing the same observation twice leaves one row. Reads are
+//! answered from a roll-up of each post's latest counters and from daily account figures,
+//! both indexed by user and time, so their cost follows one user's data, not everyone's.
+//!
+//! With the `mocks` feature, mockall mocks of the traits (`MockAccountStore`, ...) are
+//! exported for other crates' tests.
+
+pub mod connection;
+mod error;
+mod ingest;
+mod models;
+mod reads;
+pub mod schema;
+#[cfg(feature = "test-support")]
+pub mod testing;
+mod url;
+mod users;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tally_domain::{
+    Account, AccountId, DailyMetric, DateRange, IngestBatch, NewAccount, NewUser, Platform, PostId,
+    PostObservation, PostSummary, User, UserId,
+};
+
+pub use connection::{DbConnection, DbPool, connect_and_migrate};
+pub use error::{StoreError, StoreResult};
+pub use url::DatabaseUrl;
+
+/// Users and the platform accounts they connect.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+pub trait AccountStore: Send + Sync {
+    /// Creates the user, or updates the name and time zone of the user with that id.
+    fn upsert_user(&self, user: &NewUser) -> StoreResult<User>;
+
+    /// The user with this id, if there is one.
+    fn user(&self, id: UserId) -> StoreResult<Option<User>>;
+
+    /// Connects an account, or updates the one with the same user, platform and handle.
+    fn upsert_account(&self, account: &NewAccount) -> StoreResult<Account>;
+
+    /// The user's accounts, ordered by platform and handle.
+    fn accounts(&self, user: UserId) -> StoreResult<Vec<Account>>;
+}
+
+/// What one [`IngestStore::ingest`] call changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestSummary {
+    /// Posts stored for the first time.
+    pub posts_created: u64,
+    /// Posts that were already stored and were refreshed.
+    pub posts_updated: u64,
+    /// Engagement and performance observations stored for the first time.
+    pub observations_created: u64,
+    /// Observations that were already stored and were left as they were.
+    pub observations_skipped: u64,
+    /// Daily account figures stored or replaced by a newer observation.
+    pub daily_metrics_written: u64,
+    /// Daily account figures left alone: the stored one is the same or was observed later.
+    pub daily_metrics_skipped: u64,
+}
+
+impl IngestSummary {
+    /// Adds another summary to this one.
+    pub fn add(&mut self, other: &IngestSummary) {
+        self.posts_created += other.posts_created;
+        self.posts_updated += other.posts_updated;
+        self.observations_created += other.observations_created;
+        self.observations_skipped += other.observations_skipped;
+        self.daily_metrics_written += other.daily_metrics_written;
+        self.daily_metrics_skipped += other.daily_metrics_skipped;
+    }
+}
+
+/// The batched write path shared by collection, imports and the sample generator.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+pub trait IngestStore: Send + Sync {
+    /// Stores a batch for one account in a single transaction: all of it or none of it.
+    ///
+    /// Posts are matched by their platform id, observations by post, metric and time, and
+    /// daily figures by metric and day, so storing the same batch twice changes nothing.
+    /// A counter's latest value is only ever replaced by a later observation.
+    fn ingest(&self, account: AccountId, batch: &IngestBatch) -> StoreResult<IngestSummary>;
+}
+
+/// Which posts to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostQuery {
+    /// Whose posts.
+    pub user: UserId,
+    /// Published at or after this instant.
+    pub from: DateTime<Utc>,
+    /// Published before this instant.
+    pub until: DateTime<Utc>,
+    /// Only these platforms; empty means all.
+    pub platforms: Vec<Platform>,
+}
+
+/// How many rows a user has in each table, for reports and tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowCounts {
+    /// Connected accounts.
+    pub accounts: u64,
+    /// Posts.
+    pub posts: u64,
+    /// Stored observations of post counters.
+    pub observations: u64,
+    /// Latest-value roll-up rows.
+    pub post_metrics: u64,
+    /// Daily account figures.
+    pub daily_metrics: u64,
+}
+
+/// The reads that analyses are built from.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+pub trait AnalyticsStore: Send + Sync {
+    /// Posts with their latest counters, ordered by publication time.
+    fn posts(&self, query: &PostQuery) -> StoreResult<Vec<PostSummary>>;
+
+    /// One of the user's posts, or `None` when the user has no such post.
+    fn post(&self, user: UserId, post: PostId) -> StoreResult<Option<PostSummary>>;
+
+    /// Every observation of a post's counters, oldest first.
+    fn post_history(&self, post: PostId) -> StoreResult<Vec<PostObservation>>;
+
+    /// Daily account figures within the range, ordered by day.
+    fn daily_metrics(
+        &self,
+        user: UserId,
+        range: DateRange,
+        platforms: &[Platform],
+    ) -> StoreResult<Vec<DailyMetric>>;
+
+    /// How many rows the user has in each table.
+    fn row_counts(&self, user: UserId) -> StoreResult<RowCounts>;
+}
+
+/// Whether the database answers, for health checks.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+pub trait Health: Send + Sync {
+    /// Runs a trivial query.
+    fn ping(&self) -> StoreResult<()>;
+
+    /// The backend's name: `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+}
+
+/// The diesel implementation of every storage trait, over a connection pool.
+#[derive(Clone)]
+pub struct DieselStore {
+    pool: DbPool,
+    url: DatabaseUrl,
+}
+
+impl std::fmt::Debug for DieselStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DieselStore")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DieselStore {
+    /// The pool size used when none is given.
+    pub const DEFAULT_MAX_CONNECTIONS: u32 = 8;
+
+    /// Opens the database at `url`, applying pending migrations.
+    pub fn open(url: &str) -> StoreResult<Self> {
+        Self::open_with(DatabaseUrl::parse(url)?, Self::DEFAULT_MAX_CONNECTIONS)
+    }
+
+    /// Opens the database at a parsed URL with a chosen pool size.
+    pub fn open_with(url: DatabaseUrl, max_connections: u32) -> StoreResult<Self> {
+        let pool = connect_and_migrate(&url, max_connections.max(1))?;
+        Ok(Self { pool, url })
+    }
+
+    /// Where the database lives (without any password).
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// A pooled connection, for operations that the traits do not cover.
+    pub fn connection(&self) -> StoreResult<r2d2::PooledConnection<connection::ConnectionManager>> {
+        Ok(self.pool.get()?)
+    }
+}
+
+impl Health for DieselStore {
+    fn ping(&self) -> StoreResult<()> {
+        self.pool.get()?.ping()
+    }
+
+    fn backend(&self) -> &'static str {
+        self.url.backend()
+    }
+}

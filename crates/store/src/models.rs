@@ -1,0 +1,193 @@
+//! Row types and the conversions between rows and domain values.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use tally_domain::{
+    Account, AccountId, DailyMetric, NewAccount, NewUser, User, UserId, truncate_to_micros,
+};
+
+use crate::schema::{
+    account_daily_metrics, accounts, post_metrics, post_observations, posts, users,
+};
+use crate::{StoreError, StoreResult};
+
+/// A UTC instant as stored: microsecond precision, no offset.
+pub(crate) fn to_db_time(instant: DateTime<Utc>) -> NaiveDateTime {
+    truncate_to_micros(instant).naive_utc()
+}
+
+/// Converts a counter to the signed column type.
+pub(crate) fn to_db_count(value: u64, what: &str) -> StoreResult<i64> {
+    i64::try_from(value).map_err(|_| StoreError::OutOfRange(format!("{what} value {value}")))
+}
+
+/// Converts a stored counter back; a negative value can only come from outside tally.
+pub(crate) fn from_db_count(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or_default()
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub(crate) struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub timezone: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        User {
+            id: UserId(row.id),
+            name: row.name,
+            timezone: row.timezone,
+            created_at: row.created_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users, treat_none_as_default_value = false)]
+pub(crate) struct UserInsert<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub timezone: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+impl<'a> UserInsert<'a> {
+    pub fn new(user: &'a NewUser, now: DateTime<Utc>) -> Self {
+        Self {
+            id: user.id.get(),
+            name: &user.name,
+            timezone: &user.timezone,
+            created_at: to_db_time(now),
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub(crate) struct AccountRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub platform: String,
+    pub handle: String,
+    pub base_url: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+impl TryFrom<AccountRow> for Account {
+    type Error = StoreError;
+
+    fn try_from(row: AccountRow) -> StoreResult<Self> {
+        Ok(Account {
+            id: AccountId(row.id),
+            user_id: UserId(row.user_id),
+            platform: row.platform.parse()?,
+            handle: row.handle,
+            base_url: row.base_url,
+            created_at: row.created_at.and_utc(),
+        })
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = accounts, treat_none_as_default_value = false)]
+pub(crate) struct AccountInsert<'a> {
+    pub user_id: i64,
+    pub platform: &'static str,
+    pub handle: &'a str,
+    pub base_url: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+impl<'a> AccountInsert<'a> {
+    pub fn new(account: &'a NewAccount, now: DateTime<Utc>) -> Self {
+        Self {
+            user_id: account.user_id.get(),
+            platform: account.platform.as_str(),
+            handle: &account.handle,
+            base_url: account.base_url.as_deref(),
+            created_at: to_db_time(now),
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = posts, treat_none_as_default_value = false)]
+pub(crate) struct PostInsert<'a> {
+    pub account_id: i64,
+    pub user_id: i64,
+    pub platform: &'static str,
+    pub external_id: &'a str,
+    pub content_type: &'static str,
+    pub published_at: NaiveDateTime,
+    pub url: Option<&'a str>,
+    pub title: Option<&'a str>,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = post_observations, treat_none_as_default_value = false)]
+pub(crate) struct ObservationInsert {
+    pub post_id: i64,
+    pub metric: &'static str,
+    pub observed_at: NaiveDateTime,
+    pub value: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = post_metrics, treat_none_as_default_value = false)]
+pub(crate) struct LatestInsert {
+    pub post_id: i64,
+    pub metric: &'static str,
+    pub observed_at: NaiveDateTime,
+    pub value: i64,
+}
+
+impl From<&ObservationInsert> for LatestInsert {
+    fn from(row: &ObservationInsert) -> Self {
+        Self {
+            post_id: row.post_id,
+            metric: row.metric,
+            observed_at: row.observed_at,
+            value: row.value,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = account_daily_metrics, treat_none_as_default_value = false)]
+pub(crate) struct DailyInsert {
+    pub account_id: i64,
+    pub metric: &'static str,
+    pub day: NaiveDate,
+    pub value: i64,
+    pub observed_at: NaiveDateTime,
+    pub user_id: i64,
+    pub platform: &'static str,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = account_daily_metrics)]
+pub(crate) struct DailyRow {
+    pub account_id: i64,
+    pub platform: String,
+    pub day: NaiveDate,
+    pub metric: String,
+    pub value: i64,
+}
+
+impl TryFrom<DailyRow> for DailyMetric {
+    type Error = StoreError;
+
+    fn try_from(row: DailyRow) -> StoreResult<Self> {
+        Ok(DailyMetric {
+            account_id: AccountId(row.account_id),
+            platform: row.platform.parse()?,
+            day: row.day,
+            metric: row.metric.parse()?,
+            value: from_db_count(row.value),
+        })
+    }
+}

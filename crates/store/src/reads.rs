@@ -1,0 +1,213 @@
+//! The reads that analyses are built from.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use diesel::prelude::*;
+use tally_domain::{
+    AccountId, DailyMetric, DateRange, Platform, PostId, PostMetric, PostObservation, PostSummary,
+    UserId,
+};
+
+use crate::models::{DailyRow, from_db_count, to_db_time};
+use crate::schema::{account_daily_metrics, accounts, post_metrics, post_observations, posts};
+use crate::{
+    AnalyticsStore, DieselStore, PostQuery, RowCounts, StoreError, StoreResult, with_connection,
+};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = posts)]
+struct PostRow {
+    id: i64,
+    account_id: i64,
+    platform: String,
+    external_id: String,
+    content_type: String,
+    published_at: NaiveDateTime,
+    url: Option<String>,
+    title: Option<String>,
+}
+
+type PostWithMetric = (PostRow, Option<(String, i64)>);
+
+impl AnalyticsStore for DieselStore {
+    fn posts(&self, query: &PostQuery) -> StoreResult<Vec<PostSummary>> {
+        let platforms: Vec<&'static str> = query.platforms.iter().map(|p| p.as_str()).collect();
+        let (from, until) = (to_db_bound(query.from), to_db_bound(query.until));
+        let mut conn = self.connection()?;
+        let rows: Vec<PostWithMetric> = with_connection!(&mut *conn, |c| {
+            let mut select = posts::table
+                .left_join(post_metrics::table)
+                .filter(posts::user_id.eq(query.user.get()))
+                .filter(posts::published_at.ge(from))
+                .filter(posts::published_at.lt(until))
+                .select((
+                    PostRow::as_select(),
+                    (post_metrics::metric, post_metrics::value).nullable(),
+                ))
+                .order((posts::published_at, posts::id))
+                .into_boxed();
+            if !platforms.is_empty() {
+                select = select.filter(posts::platform.eq_any(platforms));
+            }
+            select.load(c)
+        })?;
+        group_post_rows(rows)
+    }
+
+    fn post(&self, user: UserId, post: PostId) -> StoreResult<Option<PostSummary>> {
+        let mut conn = self.connection()?;
+        let rows: Vec<PostWithMetric> = with_connection!(&mut *conn, |c| {
+            posts::table
+                .left_join(post_metrics::table)
+                .filter(posts::id.eq(post.get()))
+                .filter(posts::user_id.eq(user.get()))
+                .select((
+                    PostRow::as_select(),
+                    (post_metrics::metric, post_metrics::value).nullable(),
+                ))
+                .load(c)
+        })?;
+        Ok(group_post_rows(rows)?.into_iter().next())
+    }
+
+    fn post_history(&self, post: PostId) -> StoreResult<Vec<PostObservation>> {
+        let mut conn = self.connection()?;
+        let rows: Vec<(String, NaiveDateTime, i64)> = with_connection!(&mut *conn, |c| {
+            post_observations::table
+                .filter(post_observations::post_id.eq(post.get()))
+                .order((post_observations::observed_at, post_observations::metric))
+                .select((
+                    post_observations::metric,
+                    post_observations::observed_at,
+                    post_observations::value,
+                ))
+                .load(c)
+        })?;
+        rows.into_iter()
+            .map(|(metric, observed_at, value)| {
+                Ok(PostObservation {
+                    metric: metric.parse()?,
+                    observed_at: observed_at.and_utc(),
+                    value: from_db_count(value),
+                })
+            })
+            .collect()
+    }
+
+    fn daily_metrics(
+        &self,
+        user: UserId,
+        range: DateRange,
+        platforms: &[Platform],
+    ) -> StoreResult<Vec<DailyMetric>> {
+        let platforms: Vec<&'static str> = platforms.iter().map(|p| p.as_str()).collect();
+        let mut conn = self.connection()?;
+        let rows: Vec<DailyRow> = with_connection!(&mut *conn, |c| {
+            let mut select = account_daily_metrics::table
+                .filter(account_daily_metrics::user_id.eq(user.get()))
+                .filter(account_daily_metrics::day.between(range.start(), range.end()))
+                .select(DailyRow::as_select())
+                .order((
+                    account_daily_metrics::day,
+                    account_daily_metrics::account_id,
+                    account_daily_metrics::metric,
+                ))
+                .into_boxed();
+            if !platforms.is_empty() {
+                select = select.filter(account_daily_metrics::platform.eq_any(platforms));
+            }
+            select.load(c)
+        })?;
+        rows.into_iter().map(DailyMetric::try_from).collect()
+    }
+
+    fn row_counts(&self, user: UserId) -> StoreResult<RowCounts> {
+        let mut conn = self.connection()?;
+        let user = user.get();
+        let counts: [i64; 5] = with_connection!(&mut *conn, |c| {
+            let accounts: i64 = accounts::table
+                .filter(accounts::user_id.eq(user))
+                .count()
+                .get_result(c)?;
+            let posts: i64 = posts::table
+                .filter(posts::user_id.eq(user))
+                .count()
+                .get_result(c)?;
+            let observations: i64 = post_observations::table
+                .inner_join(posts::table)
+                .filter(posts::user_id.eq(user))
+                .count()
+                .get_result(c)?;
+            let latest: i64 = post_metrics::table
+                .inner_join(posts::table)
+                .filter(posts::user_id.eq(user))
+                .count()
+                .get_result(c)?;
+            let daily: i64 = account_daily_metrics::table
+                .filter(account_daily_metrics::user_id.eq(user))
+                .count()
+                .get_result(c)?;
+            Ok::<_, diesel::result::Error>([accounts, posts, observations, latest, daily])
+        })?;
+        let [accounts, posts, observations, post_metrics, daily_metrics] =
+            counts.map(from_db_count);
+        Ok(RowCounts {
+            accounts,
+            posts,
+            observations,
+            post_metrics,
+            daily_metrics,
+        })
+    }
+}
+
+/// A range bound as stored, rounded up to the next whole microsecond.
+///
+/// Stored instants are whole microseconds, so rounding a finer bound up keeps both
+/// `published_at >= from` and `published_at < until` true to the instants asked for;
+/// truncating it instead would let a post just before `from` in and keep one just before
+/// `until` out.
+fn to_db_bound(instant: DateTime<Utc>) -> NaiveDateTime {
+    let stored = to_db_time(instant);
+    if stored == instant.naive_utc() {
+        return stored;
+    }
+    stored
+        .checked_add_signed(TimeDelta::microseconds(1))
+        .unwrap_or(stored)
+}
+
+/// Folds one row per (post, metric) into one summary per post, keeping the rows' order.
+fn group_post_rows(rows: Vec<PostWithMetric>) -> StoreResult<Vec<PostSummary>> {
+    let mut summaries: Vec<PostSummary> = Vec::new();
+    for (post, metric) in rows {
+        let is_new = summaries.last().is_none_or(|last| last.id.get() != post.id);
+        if is_new {
+            summaries.push(PostSummary {
+                id: PostId(post.id),
+                account_id: AccountId(post.account_id),
+                platform: post.platform.parse()?,
+                external_id: post.external_id,
+                content_type: post.content_type.parse()?,
+                published_at: post.published_at.and_utc(),
+                url: post.url,
+                title: post.title,
+                engagement: BTreeMap::new(),
+                performance: BTreeMap::new(),
+            });
+        }
+        let (Some(summary), Some((name, value))) = (summaries.last_mut(), metric) else {
+            continue;
+        };
+        match name.parse::<PostMetric>().map_err(StoreError::from)? {
+            PostMetric::Engagement(kind) => {
+                summary.engagement.insert(kind, from_db_count(value));
+            }
+            PostMetric::Performance(metric) => {
+                summary.performance.insert(metric, from_db_count(value));
+            }
+        }
+    }
+    Ok(summaries)
+}

@@ -1,0 +1,82 @@
+//! The tables, described once for both backends with portable column types.
+
+#![allow(missing_docs)]
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        name -> Text,
+        timezone -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        platform -> Text,
+        handle -> Text,
+        base_url -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        user_id -> BigInt,
+        platform -> Text,
+        external_id -> Text,
+        content_type -> Text,
+        published_at -> Timestamp,
+        url -> Nullable<Text>,
+        title -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    post_observations (post_id, metric, observed_at) {
+        post_id -> BigInt,
+        metric -> Text,
+        observed_at -> Timestamp,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    post_metrics (post_id, metric) {
+        post_id -> BigInt,
+        metric -> Text,
+        observed_at -> Timestamp,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    account_daily_metrics (account_id, metric, day) {
+        account_id -> BigInt,
+        metric -> Text,
+        day -> Date,
+        value -> BigInt,
+        observed_at -> Timestamp,
+        user_id -> BigInt,
+        platform -> Text,
+    }
+}
+
+diesel::joinable!(accounts -> users (user_id));
+diesel::joinable!(posts -> accounts (account_id));
+diesel::joinable!(post_observations -> posts (post_id));
+diesel::joinable!(post_metrics -> posts (post_id));
+diesel::joinable!(account_daily_metrics -> accounts (account_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    accounts,
+    posts,
+    post_observations,
+    post_metrics,
+    account_daily_metrics,
+);
