@@ -2,16 +2,20 @@
 
 use std::time::Duration;
 
-use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
+use diesel::sql_types::BigInt;
 use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::{DatabaseUrl, StoreError, StoreResult};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// The PostgreSQL advisory lock held while migrations run (the bytes of "tally_mg").
+const MIGRATION_LOCK_KEY: i64 = 0x7461_6c6c_795f_6d67;
 
 /// How long an SQLite connection waits for another writer before giving up, in milliseconds.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
@@ -98,14 +102,25 @@ impl DbConnection {
     }
 
     /// Applies every migration not yet applied, returning how many ran.
+    ///
+    /// Several processes may open a fresh database at once. Each checks for pending
+    /// migrations and applies them while holding a lock (SQLite's write lock, a PostgreSQL
+    /// advisory lock), so one of them applies the migrations and the others find none left.
     pub fn run_migrations(&mut self) -> StoreResult<usize> {
         let applied = match self {
-            DbConnection::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS),
-            DbConnection::Postgres(conn) => conn.run_pending_migrations(POSTGRES_MIGRATIONS),
+            DbConnection::Sqlite(conn) => conn.immediate_transaction(|c| {
+                c.run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map(|versions| versions.len())
+            }),
+            DbConnection::Postgres(conn) => conn.transaction(|c| {
+                diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                    .bind::<BigInt, _>(MIGRATION_LOCK_KEY)
+                    .execute(c)?;
+                c.run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|versions| versions.len())
+            }),
         };
-        applied
-            .map(|versions| versions.len())
-            .map_err(|error| StoreError::Migration(error.to_string()))
+        applied.map_err(|error| StoreError::Migration(error.to_string()))
     }
 
     /// Reverts every applied migration, returning how many were reverted.

@@ -1,0 +1,121 @@
+//! Migrations apply, revert and apply again, and an up-to-date database is left alone.
+
+use diesel::connection::SimpleConnection;
+use tally_domain::{IngestBatch, Platform};
+use tally_store::testing::TestDatabase;
+use tally_store::{AccountStore, DbConnection, DieselStore, Health, IngestStore};
+
+use crate::fixtures::{account_of, counts, creator, new_user, only_accounts, post, posts_only};
+
+/// Whether the `users` table can be queried on this connection.
+fn users_table_exists(conn: &mut DbConnection) -> bool {
+    tally_store::with_connection!(conn, |c| c.batch_execute("SELECT COUNT(*) FROM users")).is_ok()
+}
+
+fn connect(db: &TestDatabase) -> DbConnection {
+    DbConnection::establish(db.url()).expect("connect to the test database")
+}
+
+tally_store::backend_tests!(migrations_go_up_down_and_up_again, |db| {
+    let mut conn = connect(&db);
+    assert!(!users_table_exists(&mut conn));
+
+    let applied = conn.run_migrations().unwrap();
+    assert!(applied > 0, "a fresh database needs migrations");
+    assert!(users_table_exists(&mut conn));
+    assert_eq!(
+        conn.run_migrations().unwrap(),
+        0,
+        "nothing is left to apply"
+    );
+
+    assert_eq!(conn.revert_all_migrations().unwrap(), applied);
+    assert!(!users_table_exists(&mut conn), "reverting drops the tables");
+
+    assert_eq!(conn.run_migrations().unwrap(), applied);
+    assert!(users_table_exists(&mut conn));
+    drop(conn);
+
+    let store = db.store();
+    let account = creator(&store);
+    store
+        .ingest(
+            account.id,
+            &posts_only(vec![post("p1", "2026-05-01T10:00:00Z")]),
+        )
+        .unwrap();
+    assert_eq!(counts(&store, account.user_id).posts, 1);
+});
+
+tally_store::backend_tests!(reverting_drops_tables_that_hold_rows, |db| {
+    let store = db.store();
+    let account = creator(&store);
+    store
+        .ingest(
+            account.id,
+            &posts_only(vec![post("p1", "2026-05-01T10:00:00Z")]),
+        )
+        .unwrap();
+    drop(store);
+
+    let mut conn = connect(&db);
+    assert!(conn.revert_all_migrations().unwrap() > 0);
+    assert!(!users_table_exists(&mut conn));
+    assert!(conn.run_migrations().unwrap() > 0);
+    drop(conn);
+
+    let store = db.store();
+    assert_eq!(
+        store.user(account.user_id).unwrap(),
+        None,
+        "the old rows are gone"
+    );
+    assert_eq!(counts(&store, account.user_id), only_accounts(0));
+});
+
+tally_store::backend_tests!(opening_a_migrated_database_again_applies_nothing, |db| {
+    let first = DieselStore::open(&db.url_string()).unwrap();
+    let account = account_of(&first, 7, Platform::YouTube, "test_channel");
+
+    assert_eq!(
+        connect(&db).run_migrations().unwrap(),
+        0,
+        "the first open applied all"
+    );
+
+    let second = DieselStore::open(&db.url_string()).unwrap();
+    second.ping().unwrap();
+    assert_eq!(second.backend(), db.url().backend());
+    assert_eq!(connect(&db).run_migrations().unwrap(), 0);
+
+    // The second store sees what the first wrote, and its writes are seen by the first.
+    assert_eq!(
+        second.user(account.user_id).unwrap().unwrap().name,
+        "Test Creator 7"
+    );
+    second.upsert_user(&new_user(8)).unwrap();
+    assert!(first.user(tally_domain::UserId(8)).unwrap().is_some());
+    let summary = second.ingest(account.id, &IngestBatch::default()).unwrap();
+    assert_eq!(summary, tally_store::IngestSummary::default());
+});
+
+tally_store::backend_tests!(stores_opened_at_once_on_a_fresh_database_all_work, |db| {
+    let url = db.url_string();
+    let opened: Vec<_> = std::thread::scope(|scope| {
+        let opening: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| DieselStore::open(&url)))
+            .collect();
+        opening
+            .into_iter()
+            .map(|handle| handle.join().unwrap())
+            .collect()
+    });
+
+    for (index, store) in opened.into_iter().enumerate() {
+        let store = store.unwrap_or_else(|error| panic!("open {index} failed: {error}"));
+        store
+            .upsert_user(&new_user(i64::try_from(index).unwrap()))
+            .unwrap();
+    }
+    assert_eq!(connect(&db).run_migrations().unwrap(), 0);
+});

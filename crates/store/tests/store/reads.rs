@@ -1,0 +1,267 @@
+//! The reads analyses are built from: ranges, filters, ordering and ownership.
+
+use tally_domain::{
+    AccountMetric, DateRange, EngagementKind, IngestBatch, PerformanceMetric, Platform, PostId,
+    PostMetric, UserId,
+};
+use tally_store::{AnalyticsStore, IngestStore, PostQuery};
+
+use crate::fixtures::{
+    account_of, all_posts, at, creator, daily, day, engagement, performance, post, posts_only,
+    read_post,
+};
+
+fn external_ids(store: &tally_store::DieselStore, query: &PostQuery) -> Vec<String> {
+    store
+        .posts(query)
+        .unwrap()
+        .into_iter()
+        .map(|post| post.external_id)
+        .collect()
+}
+
+tally_store::backend_tests!(
+    posts_are_read_within_a_half_open_range_in_time_order,
+    |db| {
+        let store = db.store();
+        let account = creator(&store);
+        let batch = posts_only(vec![
+            post("at_until", "2026-05-08T00:00:00Z"),
+            post("inside_late", "2026-05-07T23:59:59.999999Z"),
+            post("before_from", "2026-04-30T23:59:59.999999Z"),
+            post("inside_mid", "2026-05-03T12:00:00Z"),
+            post("at_from", "2026-05-01T00:00:00Z"),
+            post("tie_b", "2026-05-03T12:00:00Z"),
+        ]);
+        store.ingest(account.id, &batch).unwrap();
+
+        let query = PostQuery {
+            user: account.user_id,
+            from: at("2026-05-01T00:00:00Z"),
+            until: at("2026-05-08T00:00:00Z"),
+            platforms: Vec::new(),
+        };
+        // Posts published at the same instant come in the order they were first stored.
+        assert_eq!(
+            external_ids(&store, &query),
+            ["at_from", "inside_mid", "tie_b", "inside_late"]
+        );
+
+        let empty = PostQuery {
+            until: query.from,
+            ..query.clone()
+        };
+        assert!(store.posts(&empty).unwrap().is_empty());
+        assert!(
+            store.posts(&all_posts(UserId(2))).unwrap().is_empty(),
+            "another user has none"
+        );
+    }
+);
+
+tally_store::backend_tests!(posts_are_filtered_by_platform, |db| {
+    let store = db.store();
+    let mastodon = creator(&store);
+    let youtube = account_of(&store, 1, Platform::YouTube, "test_channel");
+    let stranger = account_of(&store, 2, Platform::YouTube, "another_channel");
+    store
+        .ingest(
+            mastodon.id,
+            &posts_only(vec![post("toot", "2026-05-01T10:00:00Z")]),
+        )
+        .unwrap();
+    store
+        .ingest(
+            youtube.id,
+            &posts_only(vec![post("video", "2026-05-02T10:00:00Z")]),
+        )
+        .unwrap();
+    store
+        .ingest(
+            stranger.id,
+            &posts_only(vec![post("theirs", "2026-05-03T10:00:00Z")]),
+        )
+        .unwrap();
+
+    let with = |platforms: Vec<Platform>| PostQuery {
+        platforms,
+        ..all_posts(UserId(1))
+    };
+    assert_eq!(external_ids(&store, &with(vec![])), ["toot", "video"]);
+    assert_eq!(
+        external_ids(&store, &with(vec![Platform::YouTube])),
+        ["video"]
+    );
+    assert_eq!(
+        external_ids(&store, &with(vec![Platform::Mastodon])),
+        ["toot"]
+    );
+    assert_eq!(
+        external_ids(&store, &with(vec![Platform::YouTube, Platform::Mastodon])),
+        ["toot", "video"]
+    );
+    assert!(external_ids(&store, &with(vec![Platform::X])).is_empty());
+
+    let video = read_post(&store, UserId(1), "video");
+    assert_eq!(video.platform, Platform::YouTube);
+    assert_eq!(video.account_id, youtube.id);
+});
+
+tally_store::backend_tests!(a_single_post_is_read_only_by_its_owner, |db| {
+    let store = db.store();
+    let mine = creator(&store);
+    let theirs = account_of(&store, 2, Platform::Mastodon, "another_creator");
+    let mut batch = posts_only(vec![post("p1", "2026-05-01T10:00:00Z")]);
+    batch.engagement.push(engagement(
+        "p1",
+        EngagementKind::Like,
+        3,
+        "2026-05-01T12:00:00Z",
+    ));
+    store.ingest(mine.id, &batch).unwrap();
+    store
+        .ingest(
+            theirs.id,
+            &posts_only(vec![post("p1", "2026-05-01T10:00:00Z")]),
+        )
+        .unwrap();
+
+    let own = read_post(&store, mine.user_id, "p1");
+    let other = read_post(&store, theirs.user_id, "p1");
+    assert_ne!(own.id, other.id);
+
+    assert_eq!(store.post(mine.user_id, own.id).unwrap(), Some(own.clone()));
+    assert_eq!(own.engagement.get(&EngagementKind::Like), Some(&3));
+    assert_eq!(store.post(mine.user_id, other.id).unwrap(), None);
+    assert_eq!(store.post(theirs.user_id, own.id).unwrap(), None);
+    assert_eq!(
+        store
+            .post(mine.user_id, PostId(own.id.get() + 1_000))
+            .unwrap(),
+        None
+    );
+});
+
+tally_store::backend_tests!(post_history_is_oldest_first, |db| {
+    let store = db.store();
+    let account = creator(&store);
+    let mut first = posts_only(vec![post("p1", "2026-05-01T10:00:00Z")]);
+    first.engagement = vec![
+        engagement("p1", EngagementKind::Like, 9, "2026-05-03T12:00:00Z"),
+        engagement("p1", EngagementKind::Like, 2, "2026-05-01T12:00:00Z"),
+    ];
+    store.ingest(account.id, &first).unwrap();
+    let second = IngestBatch {
+        engagement: vec![engagement(
+            "p1",
+            EngagementKind::Like,
+            5,
+            "2026-05-02T12:00:00Z",
+        )],
+        performance: vec![performance(
+            "p1",
+            PerformanceMetric::Reach,
+            80,
+            "2026-05-01T18:00:00Z",
+        )],
+        ..IngestBatch::default()
+    };
+    store.ingest(account.id, &second).unwrap();
+
+    let stored = read_post(&store, account.user_id, "p1");
+    let history: Vec<(PostMetric, String, u64)> = store
+        .post_history(stored.id)
+        .unwrap()
+        .into_iter()
+        .map(|seen| (seen.metric, seen.observed_at.to_rfc3339(), seen.value))
+        .collect();
+    let like = PostMetric::Engagement(EngagementKind::Like);
+    let reach = PostMetric::Performance(PerformanceMetric::Reach);
+    assert_eq!(
+        history,
+        [
+            (like, "2026-05-01T12:00:00+00:00".to_owned(), 2),
+            (reach, "2026-05-01T18:00:00+00:00".to_owned(), 80),
+            (like, "2026-05-02T12:00:00+00:00".to_owned(), 5),
+            (like, "2026-05-03T12:00:00+00:00".to_owned(), 9),
+        ]
+    );
+    assert!(
+        store
+            .post_history(PostId(stored.id.get() + 1_000))
+            .unwrap()
+            .is_empty()
+    );
+});
+
+tally_store::backend_tests!(
+    daily_metrics_are_read_by_inclusive_range_and_platform,
+    |db| {
+        let store = db.store();
+        let mastodon = creator(&store);
+        let youtube = account_of(&store, 1, Platform::YouTube, "test_channel");
+        let stranger = account_of(&store, 2, Platform::Mastodon, "another_creator");
+        let days = [
+            "2026-05-01",
+            "2026-05-02",
+            "2026-05-03",
+            "2026-05-04",
+            "2026-05-05",
+        ];
+        for (account, base) in [(&mastodon, 100), (&youtube, 200), (&stranger, 300)] {
+            let batch = IngestBatch {
+                account_metrics: days
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(offset, day)| {
+                        let observed_at = format!("{day}T23:00:00Z");
+                        let value = base + offset as u64;
+                        daily(day, AccountMetric::Followers, value, &observed_at)
+                    })
+                    .collect(),
+                ..IngestBatch::default()
+            };
+            store.ingest(account.id, &batch).unwrap();
+        }
+
+        let range = DateRange::new(day("2026-05-02"), day("2026-05-04")).unwrap();
+        let all = store.daily_metrics(UserId(1), range, &[]).unwrap();
+        let seen: Vec<(String, Platform, u64)> = all
+            .iter()
+            .map(|row| {
+                assert_eq!(row.metric, AccountMetric::Followers);
+                (row.day.to_string(), row.platform, row.value)
+            })
+            .collect();
+        let expected = [
+            ("2026-05-02", Platform::Mastodon, 101),
+            ("2026-05-02", Platform::YouTube, 201),
+            ("2026-05-03", Platform::Mastodon, 102),
+            ("2026-05-03", Platform::YouTube, 202),
+            ("2026-05-04", Platform::Mastodon, 103),
+            ("2026-05-04", Platform::YouTube, 203),
+        ]
+        .map(|(day, platform, value)| (day.to_owned(), platform, value));
+        assert_eq!(seen, expected);
+
+        let youtube_only = store
+            .daily_metrics(UserId(1), range, &[Platform::YouTube])
+            .unwrap();
+        assert_eq!(youtube_only.len(), 3);
+        assert!(youtube_only.iter().all(|row| row.account_id == youtube.id));
+        assert!(
+            store
+                .daily_metrics(UserId(1), range, &[Platform::X])
+                .unwrap()
+                .is_empty()
+        );
+
+        let one_day = DateRange::new(day("2026-05-05"), day("2026-05-05")).unwrap();
+        assert_eq!(
+            store.daily_metrics(UserId(1), one_day, &[]).unwrap().len(),
+            2
+        );
+        assert_eq!(store.daily_metrics(UserId(2), range, &[]).unwrap().len(), 3);
+    }
+);
