@@ -5,7 +5,7 @@
 
 pub mod cli;
 pub mod http;
-mod seed;
+pub mod seed;
 pub mod telemetry;
 
 use std::sync::Arc;

@@ -4,10 +4,30 @@ use anyhow::Context;
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
 use tally_domain::UserId;
-use tally_sample::{SampleOptions, generate};
+use tally_sample::{SampleOptions, SampleUser, generate};
 use tally_store::{AccountStore, AnalyticsStore, IngestStore, IngestSummary};
 
 use crate::cli::SeedArgs;
+
+/// Stores a generated user, their accounts and all their data through the ingest path.
+pub fn store_sample<S: AccountStore + IngestStore + ?Sized>(
+    store: &S,
+    sample: &SampleUser,
+) -> anyhow::Result<IngestSummary> {
+    let user = sample.user.id;
+    store
+        .upsert_user(&sample.user)
+        .with_context(|| format!("storing user {user}"))?;
+    let mut total = IngestSummary::default();
+    for account in &sample.accounts {
+        let stored = store.upsert_account(&account.account)?;
+        let summary = store
+            .ingest(stored.id, &account.batch)
+            .with_context(|| format!("storing {} data of user {user}", stored.platform))?;
+        total.add(&summary);
+    }
+    Ok(total)
+}
 
 /// The user that `tally demo` shows.
 pub const DEMO_USER: UserId = UserId(1);
@@ -68,16 +88,7 @@ pub fn run<S: AccountStore + IngestStore + AnalyticsStore>(
             platforms: usize::from(args.platforms),
         };
         let sample = generate(&options);
-        store
-            .upsert_user(&sample.user)
-            .with_context(|| format!("storing user {user}"))?;
-        for account in &sample.accounts {
-            let stored = store.upsert_account(&account.account)?;
-            let summary = store
-                .ingest(stored.id, &account.batch)
-                .with_context(|| format!("storing {} data of user {user}", stored.platform))?;
-            total.add(&summary);
-        }
+        total.add(&store_sample(store, &sample)?);
         progress.inc(1);
     }
     progress.finish_and_clear();

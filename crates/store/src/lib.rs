@@ -128,6 +128,14 @@ pub trait AnalyticsStore: Send + Sync {
     /// One of the user's posts, or `None` when the user has no such post.
     fn post(&self, user: UserId, post: PostId) -> StoreResult<Option<PostSummary>>;
 
+    /// One of the user's posts on `platform`, found by the platform's own id of the post.
+    fn post_by_external_id(
+        &self,
+        user: UserId,
+        platform: Platform,
+        external_id: &str,
+    ) -> StoreResult<Option<PostSummary>>;
+
     /// Every observation of a post's counters, oldest first.
     fn post_history(&self, post: PostId) -> StoreResult<Vec<PostObservation>>;
 

@@ -71,6 +71,29 @@ impl AnalyticsStore for DieselStore {
         Ok(group_post_rows(rows)?.into_iter().next())
     }
 
+    fn post_by_external_id(
+        &self,
+        user: UserId,
+        platform: Platform,
+        external_id: &str,
+    ) -> StoreResult<Option<PostSummary>> {
+        let mut conn = self.connection()?;
+        let rows: Vec<PostWithMetric> = with_connection!(&mut *conn, |c| {
+            posts::table
+                .left_join(post_metrics::table)
+                .filter(posts::user_id.eq(user.get()))
+                .filter(posts::platform.eq(platform.as_str()))
+                .filter(posts::external_id.eq(external_id))
+                .select((
+                    PostRow::as_select(),
+                    (post_metrics::metric, post_metrics::value).nullable(),
+                ))
+                .order((posts::id, post_metrics::metric))
+                .load(c)
+        })?;
+        Ok(group_post_rows(rows)?.into_iter().next())
+    }
+
     fn post_history(&self, post: PostId) -> StoreResult<Vec<PostObservation>> {
         let mut conn = self.connection()?;
         let rows: Vec<(String, NaiveDateTime, i64)> = with_connection!(&mut *conn, |c| {

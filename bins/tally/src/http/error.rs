@@ -118,6 +118,25 @@ pub async fn not_found(request: HttpRequest) -> HttpResponse {
     .error_response()
 }
 
+/// Answers a known path asked with a method it does not serve: 405, listing GET.
+pub async fn method_not_allowed(request: HttpRequest) -> HttpResponse {
+    let mut response = ApiError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        code: "method_not_allowed",
+        message: format!(
+            "{} is not allowed on {}; use GET",
+            request.method(),
+            request.path()
+        ),
+    }
+    .error_response();
+    response.headers_mut().insert(
+        actix_web::http::header::ALLOW,
+        actix_web::http::header::HeaderValue::from_static("GET, HEAD"),
+    );
+    response
+}
+
 pub(crate) fn query_error(err: error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
     ApiError::bad_request("invalid_query", err.to_string()).into()
 }

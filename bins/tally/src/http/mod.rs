@@ -1,7 +1,10 @@
 //! The HTTP server: application state, routes and error handling.
 
+mod analytics;
 mod error;
 mod health;
+mod load;
+pub mod params;
 
 use std::sync::Arc;
 
@@ -54,9 +57,43 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             )
             .app_data(web::QueryConfig::default().error_handler(error::query_error))
             .app_data(web::PathConfig::default().error_handler(error::path_error))
-            .route("/healthz", web::get().to(health::get_health))
+            .service(get_only("/healthz", web::get().to(health::get_health)))
+            .service(
+                web::scope("/api/v1/analytics")
+                    .service(get_only(
+                        "/overview/{user_id}",
+                        web::get().to(analytics::get_overview),
+                    ))
+                    .service(get_only(
+                        "/platform/{user_id}/{platform}",
+                        web::get().to(analytics::get_platform),
+                    ))
+                    .service(get_only(
+                        "/content/{user_id}/{platform}/{post_id}",
+                        web::get().to(analytics::get_content),
+                    ))
+                    .service(get_only(
+                        "/recommendations/{user_id}",
+                        web::get().to(analytics::get_recommendations),
+                    ))
+                    .service(get_only(
+                        "/comparative/{user_id}",
+                        web::get().to(analytics::get_comparative),
+                    ))
+                    .service(get_only(
+                        "/chart/{user_id}/{metric}",
+                        web::get().to(analytics::get_chart),
+                    )),
+            )
             .default_service(web::to(error::not_found));
     }
+}
+
+/// A resource answering GET (and HEAD), and 405 with an `Allow` header to other methods.
+fn get_only(path: &str, route: actix_web::Route) -> actix_web::Resource {
+    web::resource(path)
+        .route(route)
+        .default_service(web::to(error::method_not_allowed))
 }
 
 /// Runs the server until it is stopped by a signal.

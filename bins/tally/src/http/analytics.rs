@@ -1,0 +1,217 @@
+//! The analytics endpoints under `/api/v1/analytics`.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use serde::Serialize;
+use tally_analyzer::{
+    AnalysisPeriod, Dataset, SeriesMetric, TimeSeries, analyze_post, compare_platforms, overview,
+    platform_insights, recommend, time_series,
+};
+use tally_domain::{DateRange, Platform, UserId};
+
+use super::load::{blocking, load_datasets, require_user};
+use super::params::AnalyticsParams;
+use super::{ApiError, AppState};
+
+/// Parses the path's user id; a malformed one is a 400, an unknown one later a 404.
+pub fn user_id(raw: &str) -> Result<UserId, ApiError> {
+    match raw.parse::<i64>() {
+        Ok(id) if id >= 1 => Ok(UserId(id)),
+        _ => Err(ApiError::bad_request(
+            "invalid_path",
+            format!("a user id is a whole number of 1 or more, not '{raw}'"),
+        )),
+    }
+}
+
+/// Parses a platform from the path, listing the valid ones when it is unknown.
+pub fn platform(raw: &str) -> Result<Platform, ApiError> {
+    raw.parse().map_err(|error: tally_domain::ParseNameError| {
+        ApiError::bad_request("invalid_path", error.to_string())
+    })
+}
+
+fn params(request: &HttpRequest) -> Result<AnalyticsParams, ApiError> {
+    AnalyticsParams::parse(request.query_string(), Utc::now())
+}
+
+/// `GET /overview/{user_id}`: totals, changes, engagement rate, growth and top posts.
+pub async fn get_overview(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (user, params) = (user_id(&path)?, params(&request)?);
+    let body = blocking(&state, move |accounts, analytics| {
+        let loaded = load_datasets(accounts, analytics, user, &params)?;
+        Ok(overview(&loaded.current, &loaded.previous, &params.period))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// `GET /platform/{user_id}/{platform}`: one platform's overview, content types and times.
+pub async fn get_platform(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (user, platform) = (user_id(&path.0)?, platform(&path.1)?);
+    let mut params = params(&request)?;
+    params.platforms = vec![platform];
+    let body = blocking(&state, move |accounts, analytics| {
+        let loaded = load_datasets(accounts, analytics, user, &params)?;
+        Ok(platform_insights(
+            &loaded.current,
+            &loaded.previous,
+            &params.period,
+            platform,
+        ))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// `GET /content/{user_id}/{platform}/{post_id}`: one post, its history and its rank.
+///
+/// `post_id` is the platform's own id of the post. The post is ranked against the user's
+/// posts of the same platform and content type published in the period.
+pub async fn get_content(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (user, platform) = (user_id(&path.0)?, platform(&path.1)?);
+    let external_id = path.2.clone();
+    let mut params = params(&request)?;
+    params.platforms = vec![platform];
+    let body = blocking(&state, move |accounts, analytics| {
+        require_user(accounts, user)?;
+        let post = analytics
+            .post_by_external_id(user, platform, &external_id)?
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "user {user} has no {platform} post with id '{external_id}'"
+                ))
+            })?;
+        let history = analytics.post_history(post.id)?;
+        let loaded = load_datasets(accounts, analytics, user, &params)?;
+        let mut daily = loaded.current.daily;
+        // The post may predate the period: its own day's followers give its rate.
+        let published = post.published_at.date_naive();
+        let around = DateRange::new(
+            published.pred_opt().unwrap_or(published),
+            published.succ_opt().unwrap_or(published),
+        )
+        .map_err(|error| ApiError::internal(&error))?;
+        daily.extend(analytics.daily_metrics(user, around, &[platform])?);
+        daily.sort_by_key(|metric| (metric.day, metric.account_id, metric.metric));
+        daily.dedup();
+        let peers = Dataset::new(
+            loaded
+                .current
+                .posts
+                .into_iter()
+                .filter(|peer| peer.content_type == post.content_type)
+                .collect(),
+            daily,
+        );
+        Ok(analyze_post(&post, &history, &peers, &params.period))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// `GET /recommendations/{user_id}`: concrete actions, each with its evidence.
+pub async fn get_recommendations(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (user, params) = (user_id(&path)?, params(&request)?);
+    let body = blocking(&state, move |accounts, analytics| {
+        let loaded = load_datasets(accounts, analytics, user, &params)?;
+        Ok(recommend(&loaded.current, &params.period))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// `GET /comparative/{user_id}`: platforms side by side on normalized measures.
+pub async fn get_comparative(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (user, params) = (user_id(&path)?, params(&request)?);
+    let body = blocking(&state, move |accounts, analytics| {
+        let loaded = load_datasets(accounts, analytics, user, &params)?;
+        Ok(compare_platforms(
+            &loaded.current,
+            &loaded.previous,
+            &params.period,
+        ))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// A metric's series over all selected platforms, and for each platform on its own.
+#[derive(Serialize)]
+pub struct MetricSeries {
+    /// The series over every selected platform together.
+    #[serde(flatten)]
+    pub total: TimeSeries,
+    /// The same series for each platform with data.
+    pub platforms: Vec<PlatformSeries>,
+}
+
+/// One platform's series of a metric.
+#[derive(Serialize)]
+pub struct PlatformSeries {
+    /// The platform.
+    pub platform: Platform,
+    /// Its series.
+    pub series: TimeSeries,
+}
+
+/// Builds the series of `metric` for all platforms and for each one.
+pub fn metric_series(
+    current: &Dataset,
+    period: &AnalysisPeriod,
+    metric: SeriesMetric,
+) -> MetricSeries {
+    MetricSeries {
+        total: time_series(current, period, metric),
+        platforms: current
+            .platforms()
+            .into_iter()
+            .map(|platform| PlatformSeries {
+                platform,
+                series: time_series(&current.for_platform(platform), period, metric),
+            })
+            .collect(),
+    }
+}
+
+/// `GET /chart/{user_id}/{metric}`: the raw series of one metric.
+pub async fn get_chart(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let user = user_id(&path.0)?;
+    let metric: SeriesMetric = path
+        .1
+        .parse()
+        .map_err(|error: tally_domain::ParseNameError| {
+            ApiError::bad_request("invalid_path", error.to_string())
+        })?;
+    let params = params(&request)?;
+    let body = blocking(&state, move |accounts, analytics| {
+        let loaded = load_datasets(accounts, analytics, user, &params)?;
+        Ok(metric_series(&loaded.current, &params.period, metric))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -1,0 +1,58 @@
+//! Insights for one platform: its overview, content types and best times together.
+
+use serde::Serialize;
+use tally_domain::Platform;
+
+use crate::best_times::{BestTimes, best_times_of};
+use crate::content_types::{ContentTypePerformance, content_type_performance_of};
+use crate::dataset::{Dataset, PeriodFacts};
+use crate::overview::{Overview, overview_of};
+use crate::period::AnalysisPeriod;
+
+/// Everything about one platform in the period.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlatformInsights {
+    /// The platform.
+    pub platform: Platform,
+    /// Its totals and changes against the previous period.
+    pub overview: Overview,
+    /// How its content types performed.
+    pub content_types: ContentTypePerformance,
+    /// When its posts performed best.
+    pub best_times: BestTimes,
+}
+
+/// The overview, content-type performance and best times of one platform.
+///
+/// `current` and `previous` may hold other platforms too; only `platform` is analyzed.
+///
+/// ```
+/// use tally_analyzer::{platform_insights, AnalysisPeriod, Dataset};
+/// use tally_domain::{DateRange, Platform};
+///
+/// let range = DateRange::new("2026-05-01".parse().unwrap(), "2026-05-31".parse().unwrap()).unwrap();
+/// let period = AnalysisPeriod::new(range, chrono_tz::Tz::UTC);
+/// let result = platform_insights(&Dataset::default(), &Dataset::default(), &period, Platform::Threads);
+/// assert_eq!(result.overview.totals.posts.current, Some(0));
+/// assert!(result.best_times.top_slots.is_empty());
+/// ```
+pub fn platform_insights(
+    current: &Dataset,
+    previous: &Dataset,
+    period: &AnalysisPeriod,
+    platform: Platform,
+) -> PlatformInsights {
+    let (current, previous) = (
+        current.for_platform(platform),
+        previous.for_platform(platform),
+    );
+    let now = PeriodFacts::new(&current, *period, None);
+    let before = PeriodFacts::previous_of(&now, &previous);
+
+    PlatformInsights {
+        platform,
+        overview: overview_of(&now, before.as_ref()),
+        content_types: content_type_performance_of(&now),
+        best_times: best_times_of(&now),
+    }
+}
