@@ -16,7 +16,8 @@
 //!   engagement, if that is at least `MIN_LIFT` times the median of the weeks at the
 //!   user's usual frequency.
 //!
-//! Confidence comes from the smallest sample behind the evidence: [`Confidence::from_sample`].
+//! Confidence comes from the smallest sample behind the evidence: posts for per-post
+//! comparisons ([`Confidence::from_sample`]), weeks for weekly ones ([`Confidence::from_weeks`]).
 
 use std::cmp::Reverse;
 
@@ -39,21 +40,31 @@ pub const MIN_LIFT: f64 = 1.2;
 named_enum!(
     /// How much a recommendation can be trusted, from the size of its samples.
     Confidence, "confidence" {
-        /// Fewer than 8 samples.
+        /// Little evidence: fewer than 8 posts, or fewer than 4 weeks.
         Low => "low",
-        /// 8 to 19 samples.
+        /// Some evidence: 8 to 19 posts, or 4 to 7 weeks.
         Medium => "medium",
-        /// 20 samples or more.
+        /// Ample evidence: 20 posts or more, or 8 weeks or more.
         High => "high",
     }
 );
 
 impl Confidence {
-    /// The confidence that `samples` posts (or weeks' posts) give.
+    /// The confidence that comparing `samples` posts gives.
     pub fn from_sample(samples: usize) -> Self {
         match samples {
             0..8 => Confidence::Low,
             8..20 => Confidence::Medium,
+            _ => Confidence::High,
+        }
+    }
+
+    /// The confidence that comparing weekly figures over this many weeks supports:
+    /// under 4 weeks is low, 4 to 7 medium, 8 or more high.
+    pub fn from_weeks(weeks: usize) -> Self {
+        match weeks {
+            0..4 => Confidence::Low,
+            4..8 => Confidence::Medium,
             _ => Confidence::High,
         }
     }
@@ -279,17 +290,18 @@ mod tests {
                     Confidence::Medium
                 ),
                 (
-                    Action::PostLessOf {
-                        platform: Platform::Instagram,
-                        content_type: ContentType::Text
-                    },
-                    Confidence::Low
-                ),
-                (
                     Action::PostPerWeek {
                         platform: Platform::Threads,
                         posts_per_week: 3,
                         current_posts_per_week: 2.0
+                    },
+                    // Four weeks at each rate.
+                    Confidence::Medium
+                ),
+                (
+                    Action::PostLessOf {
+                        platform: Platform::Instagram,
+                        content_type: ContentType::Text
                     },
                     Confidence::Low
                 ),
@@ -316,9 +328,13 @@ mod tests {
         );
         assert_eq!(timing.period.start.to_string(), "2026-06-01");
 
-        let frequency = &result.recommendations[4];
+        let frequency = &result.recommendations[3];
         assert_eq!(frequency.evidence[0].value, 30.0);
         assert_eq!(frequency.evidence[0].baseline, 10.0);
+        assert_eq!(
+            frequency.evidence[0].sample_size, 4,
+            "weeks at the recommended rate"
+        );
     }
 
     #[test]
@@ -338,6 +354,9 @@ mod tests {
     #[test]
     fn confidence_grows_with_the_sample() {
         assert_eq!(Confidence::from_sample(3), Confidence::Low);
+        assert_eq!(Confidence::from_weeks(3), Confidence::Low);
+        assert_eq!(Confidence::from_weeks(4), Confidence::Medium);
+        assert_eq!(Confidence::from_weeks(12), Confidence::High);
         assert_eq!(Confidence::from_sample(8), Confidence::Medium);
         assert_eq!(Confidence::from_sample(20), Confidence::High);
     }

@@ -191,7 +191,6 @@ pub(crate) fn frequency_advice(
     }
 
     let (target, current) = (best.0.posts_per_week, typical.0.posts_per_week);
-    let (best_posts, typical_posts) = (target * best.0.weeks, current * typical.0.weeks);
     let summary = format!(
         "Publish about {target} posts a week on {}: weeks with {target} posts got a median of \
          {:.0} engagements, against {:.0} in weeks with {current}, the count nearest your usual \
@@ -213,9 +212,10 @@ pub(crate) fn frequency_advice(
             "median_weekly_engagement",
             best.1,
             typical.1,
-            best_posts,
+            best.0.weeks,
         )],
-        confidence: Confidence::from_sample(best_posts.min(typical_posts)),
+        // Weeks, not posts, are the independent observations behind a weekly median.
+        confidence: Confidence::from_weeks(best.0.weeks.min(typical.0.weeks)),
         period: facts.period.summary(),
     })
 }

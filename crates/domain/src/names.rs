@@ -4,11 +4,6 @@
 //! the CLI and the database use; parsing is case-insensitive and the error lists every valid
 //! value, so a person who mistyped a name learns the right one from the message.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 /// A name that is not one of the values of a closed set.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {kind} '{given}'; valid values: {}", .valid.join(", "))]
@@ -21,6 +16,11 @@ pub struct ParseNameError {
     pub valid: Vec<&'static str>,
 }
 
+/// Declares a closed set of names: an enum with `ALL`, `as_str`, `Display`, a
+/// case-insensitive `FromStr` whose error is a [`ParseNameError`] listing every value, and
+/// serde string forms. Other tally crates declare their own sets with it.
+#[macro_export]
+#[doc(hidden)]
 macro_rules! name_enum {
     (
         $(#[$doc:meta])*
@@ -46,20 +46,20 @@ macro_rules! name_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
-            type Err = ParseNameError;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::ParseNameError;
 
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
                 let wanted = s.trim().to_ascii_lowercase();
                 match wanted.as_str() {
                     $($text $(| $alias)* => Ok($name::$variant),)+
-                    _ => Err(ParseNameError {
+                    _ => Err($crate::ParseNameError {
                         kind: $kind,
                         given: s.to_owned(),
                         valid: $name::ALL.iter().map(|value| value.as_str()).collect(),
@@ -68,16 +68,21 @@ macro_rules! name_enum {
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                text.parse().map_err(serde::de::Error::custom)
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let text = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                text.parse().map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }
     };
