@@ -59,7 +59,8 @@ pub fn run<S: AccountStore + IngestStore + AnalyticsStore>(
     store: &S,
     args: &SeedArgs,
 ) -> anyhow::Result<()> {
-    let end = args.end.unwrap_or_else(|| Utc::now().date_naive());
+    let now = Utc::now();
+    let end = args.end.unwrap_or_else(|| now.date_naive());
     let days = args.days();
     let users: Vec<i64> = match (args.user_id, args.users) {
         (Some(user), _) => vec![user],
@@ -86,6 +87,7 @@ pub fn run<S: AccountStore + IngestStore + AnalyticsStore>(
             end,
             seed: args.seed,
             platforms: usize::from(args.platforms),
+            observed_until: Some(now),
         };
         let sample = generate(&options);
         total.add(&store_sample(store, &sample)?);

@@ -138,12 +138,15 @@ impl<'a> AccountGenerator<'a> {
             .collect();
         let base_followers = rng.random_range(profile.followers.0..profile.followers.1);
         let daily_growth = rng.random_range(0.0004..0.0012);
-        let cutoff = options
+        let end_of_last_day = options
             .end
             .succ_opt()
             .unwrap_or(options.end)
             .and_time(chrono::NaiveTime::MIN)
             .and_utc();
+        let cutoff = options
+            .observed_until
+            .map_or(end_of_last_day, |until| until.min(end_of_last_day));
 
         Self {
             options,

@@ -28,7 +28,7 @@ mod profile;
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, Weekday};
+use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use serde::Serialize;
 use tally_domain::{ContentType, IngestBatch, NewAccount, NewUser, Platform, UserId};
 
@@ -47,6 +47,9 @@ pub struct SampleOptions {
     pub seed: u64,
     /// How many platforms the user publishes on (1 to 9).
     pub platforms: usize,
+    /// Nothing is published or observed after this instant; the end of `end` when `None`.
+    /// Set it to the current time when `end` is today, so no observation lies in the future.
+    pub observed_until: Option<DateTime<Utc>>,
 }
 
 impl SampleOptions {
@@ -61,6 +64,7 @@ impl SampleOptions {
             end,
             seed: Self::DEFAULT_SEED,
             platforms: 4,
+            observed_until: None,
         }
     }
 }

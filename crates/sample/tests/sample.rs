@@ -208,3 +208,44 @@ fn facts_keep_the_latest_observation_and_leave_unreported_counters_out() {
         }
     }
 }
+
+#[test]
+fn nothing_is_published_or_observed_after_observed_until() {
+    let mut options = options(8, 10);
+    let until = day("2026-11-30").and_hms_opt(12, 0, 0).unwrap().and_utc();
+    options.observed_until = Some(until);
+    let sample = generate(&options);
+    let mut latest_post = None;
+    for account in &sample.accounts {
+        assert!(
+            account
+                .batch
+                .posts
+                .iter()
+                .all(|post| post.published_at < until)
+        );
+        assert!(
+            account
+                .batch
+                .engagement
+                .iter()
+                .all(|record| record.observed_at <= until)
+        );
+        assert!(
+            account
+                .batch
+                .account_metrics
+                .iter()
+                .all(|record| record.observed_at <= until)
+        );
+        latest_post = latest_post.max(
+            account
+                .batch
+                .posts
+                .iter()
+                .map(|post| post.published_at)
+                .max(),
+        );
+    }
+    assert!(latest_post.unwrap() > day("2026-11-29").and_hms_opt(12, 0, 0).unwrap().and_utc());
+}
