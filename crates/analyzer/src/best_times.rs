@@ -24,6 +24,7 @@ pub const TOP_SLOTS_LIMIT: usize = 3;
 
 /// One hour of one weekday.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeSlot {
     /// The local weekday.
     pub weekday: DayOfWeek,
@@ -36,6 +37,7 @@ pub struct TimeSlot {
 
 /// All posts published on one weekday.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekdayStats {
     /// The local weekday.
     pub weekday: DayOfWeek,
@@ -46,6 +48,7 @@ pub struct WeekdayStats {
 
 /// All posts published in one hour of the day, any weekday.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HourStats {
     /// The local hour, 0 to 23.
     pub hour: u32,
@@ -56,6 +59,7 @@ pub struct HourStats {
 
 /// When posts performed best.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BestTimes {
     /// The period analyzed; its time zone is the one weekdays and hours are read in.
     pub period: PeriodSummary,

@@ -12,6 +12,7 @@ use crate::totals::PeriodTotals;
 
 /// One platform's normalized measures in the period and the previous one.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlatformMeasures {
     /// The platform.
     pub platform: Platform,
@@ -37,6 +38,7 @@ pub struct PlatformMeasures {
 
 /// Every platform of the data, side by side.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlatformComparison {
     /// The period analyzed.
     pub period: PeriodSummary,

@@ -9,6 +9,7 @@ use crate::stats::percent_change;
 /// `change_percent` is `null` when the previous count is zero or unknown, and every field
 /// is `null` when its inputs are unknown; an unknown count is never reported as 0.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountComparison {
     /// The count in the current period.
     pub current: Option<i64>,
@@ -25,6 +26,7 @@ pub struct CountComparison {
 /// For values that are themselves percentages, `change` is in percentage points and
 /// `change_percent` is the relative change.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValueComparison {
     /// The value in the current period.
     pub current: Option<f64>,

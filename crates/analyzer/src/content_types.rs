@@ -19,6 +19,7 @@ use crate::stats::{mean, median, median_lower_bound, percent};
 
 /// How one content type performed.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContentTypeStats {
     /// The content type.
     pub content_type: ContentType,
@@ -42,6 +43,7 @@ pub struct ContentTypeStats {
 
 /// Performance of every content type posted in the period.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContentTypePerformance {
     /// The period analyzed.
     pub period: PeriodSummary,

@@ -19,6 +19,7 @@ pub const MIN_WEEKS_FOR_CORRELATION: usize = 4;
 
 /// Posting and engagement in one week.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekActivity {
     /// The first day of the week inside the period (a Monday unless the period starts later).
     pub start: NaiveDate,
@@ -36,6 +37,7 @@ pub struct WeekActivity {
 
 /// Full weeks that had the same number of posts.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FrequencyBand {
     /// Posts in each of these weeks.
     pub posts_per_week: usize,
@@ -49,6 +51,7 @@ pub struct FrequencyBand {
 
 /// How often the user posted and how engagement followed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostingFrequency {
     /// The period analyzed.
     pub period: PeriodSummary,

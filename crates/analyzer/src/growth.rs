@@ -17,6 +17,7 @@ use crate::stats::{percent, signed};
 
 /// How the follower count moved over a period.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GrowthSummary {
     /// Followers at the first figure inside the period.
     pub followers_start: Option<u64>,
@@ -32,6 +33,7 @@ pub struct GrowthSummary {
 
 /// Follower growth of one platform.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlatformGrowth {
     /// The platform.
     pub platform: Platform,
@@ -45,6 +47,7 @@ pub struct PlatformGrowth {
 
 /// Followers at the end of one day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowerPoint {
     /// The day.
     pub day: NaiveDate,
@@ -54,6 +57,7 @@ pub struct FollowerPoint {
 
 /// Follower growth per platform and in total.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Growth {
     /// The period analyzed.
     pub period: PeriodSummary,

@@ -64,7 +64,8 @@
 //!   date): a post's lifetime counters land in that day's bucket.
 //!
 //! Results derive `Serialize`. An unavailable value is `None` (JSON `null`), never NaN,
-//! infinity or a 0 that stands for "unknown".
+//! infinity or a 0 that stands for "unknown". With the `openapi` feature they also derive
+//! utoipa's `ToSchema`, so that an HTTP layer can describe them in an OpenAPI document.
 
 mod best_times;
 mod buckets;

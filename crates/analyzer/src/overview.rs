@@ -13,6 +13,7 @@ use crate::totals::PeriodTotals;
 
 /// Totals of the period and the previous period, with their changes.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Overview {
     /// The period analyzed.
     pub period: PeriodSummary,
@@ -36,6 +37,7 @@ pub struct Overview {
 ///
 /// A counter is the sum over the posts that report it, and `null` when none does.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Totals {
     /// Posts published.
     pub posts: CountComparison,
@@ -65,6 +67,7 @@ pub struct Totals {
 
 /// Follower growth in the period and the previous one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowerGrowth {
     /// Net follower change.
     pub net: CountComparison,

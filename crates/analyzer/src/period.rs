@@ -126,6 +126,7 @@ impl UtcWindow {
 
 /// The period as it appears in results.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PeriodSummary {
     /// The first local day.
     pub start: NaiveDate,

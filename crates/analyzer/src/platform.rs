@@ -11,6 +11,7 @@ use crate::period::AnalysisPeriod;
 
 /// Everything about one platform in the period.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlatformInsights {
     /// The platform.
     pub platform: Platform,

@@ -23,6 +23,7 @@ use crate::stats::{median, percent, ratio};
 
 /// The counters of a post at one moment after publishing.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelinePoint {
     /// Hours from publishing to the observation (0 for observations made before).
     pub hours_since_publish: f64,
@@ -40,6 +41,7 @@ pub struct TimelinePoint {
 
 /// How a post ranks among the user's similar posts.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PeerRanking {
     /// The platform compared within.
     pub platform: Platform,
@@ -57,6 +59,7 @@ pub struct PeerRanking {
 
 /// Everything known about one post.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostAnalysis {
     /// The post's latest numbers.
     pub post: PostMetrics,

@@ -14,6 +14,7 @@ pub const TOP_POSTS_LIMIT: usize = 5;
 
 /// A post and its latest numbers; a counter the platform does not report is `null`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostMetrics {
     /// tally's id of the post.
     pub id: PostId,
@@ -23,7 +24,11 @@ pub struct PostMetrics {
     pub content_type: ContentType,
     /// When it was published, in UTC.
     pub published_at: DateTime<Utc>,
-    /// When it was published, on the user's wall clock.
+    /// When it was published, on the user's wall clock: `YYYY-MM-DDTHH:MM:SS`, no offset.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, examples("2026-05-04T11:00:00"))
+    )]
     pub published_local: NaiveDateTime,
     /// A short title, if known.
     pub title: Option<String>,

@@ -69,6 +69,7 @@ impl RateBy {
 
 /// Which denominator a platform's engagement rate actually used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RateBasis {
     /// The platform.
     pub platform: Platform,

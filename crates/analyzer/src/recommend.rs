@@ -72,6 +72,7 @@ impl Confidence {
 
 /// What to do.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Action {
     /// Publish on this platform at this local weekday and hour.
@@ -115,6 +116,7 @@ pub enum Action {
 
 /// One number behind a recommendation, next to what it was compared with.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evidence {
     /// What was measured, such as `median_relative_engagement`.
     pub measure: &'static str,
@@ -128,6 +130,7 @@ pub struct Evidence {
 
 /// A concrete action with its evidence.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendation {
     /// What to do.
     pub action: Action,
@@ -143,6 +146,7 @@ pub struct Recommendation {
 
 /// Recommendations for a period.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendations {
     /// The period analyzed.
     pub period: PeriodSummary,
@@ -359,5 +363,47 @@ mod tests {
         assert_eq!(Confidence::from_weeks(12), Confidence::High);
         assert_eq!(Confidence::from_sample(8), Confidence::Medium);
         assert_eq!(Confidence::from_sample(20), Confidence::High);
+    }
+
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn the_action_schema_names_each_kind_as_serde_writes_it() {
+        use utoipa::PartialSchema;
+
+        let schema = serde_json::to_value(Action::schema()).unwrap();
+        let documented: Vec<&str> = schema["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|branch| branch["properties"]["kind"]["enum"][0].as_str().unwrap())
+            .collect();
+        let (platform, content_type) = (Platform::X, ContentType::Reel);
+        let actions = [
+            Action::PostAt {
+                platform,
+                weekday: DayOfWeek::Monday,
+                hour: 9,
+            },
+            Action::PostMoreOf {
+                platform,
+                content_type,
+            },
+            Action::PostLessOf {
+                platform,
+                content_type,
+            },
+            Action::FocusOn { platform },
+            Action::PostPerWeek {
+                platform,
+                posts_per_week: 3,
+                current_posts_per_week: 1.5,
+            },
+        ];
+        let written: Vec<String> = actions
+            .iter()
+            .map(|action| serde_json::to_value(action).unwrap()["kind"].to_string())
+            .map(|kind| kind.trim_matches('"').to_owned())
+            .collect();
+        assert_eq!(documented, written);
     }
 }

@@ -69,6 +69,7 @@ pub(crate) fn platform_medians(facts: &PeriodFacts<'_>) -> BTreeMap<Platform, f6
 
 /// Summary of a group of scored posts, such as one hour of one weekday.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupStats {
     /// Posts in the group that have a score.
     pub posts: usize,

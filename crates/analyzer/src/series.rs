@@ -58,6 +58,7 @@ named_enum!(
 
 /// One bucket of a time series.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeriesPoint {
     /// The first local day of the bucket.
     pub start: chrono::NaiveDate,
@@ -69,6 +70,7 @@ pub struct SeriesPoint {
 
 /// A metric over the period.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeSeries {
     /// The metric shown.
     pub metric: SeriesMetric,

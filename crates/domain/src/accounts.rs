@@ -3,7 +3,17 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{AccountId, Platform, UserId};
+use crate::{AccountId, Platform, Secret, UserId};
+
+crate::name_enum!(
+    /// Whether collection can read an account.
+    AccountStatus, "account status" {
+        /// Collection reads it.
+        Active => "active",
+        /// The platform refused the credential; it must be replaced before collection resumes.
+        NeedsReauthorization => "needs_reauthorization",
+    }
+);
 
 /// A person or organisation whose accounts tally analyzes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,10 +54,16 @@ pub struct Account {
     pub base_url: Option<String>,
     /// When the account was connected.
     pub created_at: DateTime<Utc>,
+    /// Whether collection can read it.
+    pub status: AccountStatus,
+    /// Whether a credential is stored (the credential itself is never read back out).
+    pub has_credential: bool,
+    /// When collection last stored data for it.
+    pub last_collected_at: Option<DateTime<Utc>>,
 }
 
 /// What is needed to connect an account; connecting the same handle again updates it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewAccount {
     /// The owner.
     pub user_id: UserId,
@@ -57,4 +73,16 @@ pub struct NewAccount {
     pub handle: String,
     /// The server the account lives on, where that varies.
     pub base_url: Option<String>,
+    /// The access token or key that collection presents to the platform, if it needs one.
+    pub credential: Option<Secret>,
+}
+
+/// Changes to a connected account; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountUpdate {
+    /// A new server, or `Some(None)` to clear it.
+    pub base_url: Option<Option<String>>,
+    /// A new credential, or `Some(None)` to remove it. A new credential makes a suspended
+    /// account active again.
+    pub credential: Option<Option<Secret>>,
 }

@@ -10,6 +10,7 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub struct $name(pub i64);
 
         impl $name {
@@ -48,6 +49,10 @@ id_type!(
 id_type!(
     /// One connected account of a user on one platform.
     AccountId
+);
+id_type!(
+    /// One collection job.
+    JobId
 );
 id_type!(
     /// tally's own id for a stored post (not the platform's id, which is a string).

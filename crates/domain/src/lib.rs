@@ -6,6 +6,9 @@
 //! name that crosses an API boundary parses from its lowercase string form, and a failed
 //! parse lists the valid values.
 //!
+//! The `openapi` feature gives the closed name sets and the identifiers utoipa schemas, for
+//! HTTP layers that publish an OpenAPI document.
+//!
 //! ```
 //! use tally_domain::Platform;
 //!
@@ -18,13 +21,16 @@
 mod accounts;
 mod facts;
 mod ids;
+mod jobs;
 mod names;
 mod period;
 mod records;
+mod secret;
 
-pub use accounts::{Account, NewAccount, NewUser, User};
+pub use accounts::{Account, AccountStatus, AccountUpdate, NewAccount, NewUser, User};
 pub use facts::{DailyMetric, PostMetric, PostObservation, PostSummary};
-pub use ids::{AccountId, PostId, UserId};
+pub use ids::{AccountId, JobId, PostId, UserId};
+pub use jobs::{AccountOutcome, Job, JobResult, JobState, OutcomeState};
 pub use names::{
     AccountMetric, ContentType, EngagementKind, ParseNameError, PerformanceMetric, Platform,
 };
@@ -33,3 +39,9 @@ pub use records::{
     AccountMetricRecord, EngagementRecord, IngestBatch, PerformanceRecord, PostRecord,
     truncate_to_micros,
 };
+pub use secret::Secret;
+
+/// utoipa, for the schemas that `name_enum!` implements in other crates.
+#[cfg(feature = "openapi")]
+#[doc(hidden)]
+pub use utoipa as __utoipa;

@@ -19,6 +19,43 @@ pub struct ParseNameError {
 /// Declares a closed set of names: an enum with `ALL`, `as_str`, `Display`, a
 /// case-insensitive `FromStr` whose error is a [`ParseNameError`] listing every value, and
 /// serde string forms. Other tally crates declare their own sets with it.
+///
+/// With this crate's `openapi` feature, the set also implements utoipa's `PartialSchema`
+/// and `ToSchema`: a string schema whose `enum` lists the canonical names (aliases parse but
+/// are not listed, since responses only carry canonical names). Crates that invoke the macro
+/// need no feature of their own for that.
+/// The utoipa schema of a name set: a string whose `enum` lists the canonical names.
+#[cfg(feature = "openapi")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __name_enum_schema {
+    ($name:ident) => {
+        impl $crate::__utoipa::PartialSchema for $name {
+            fn schema()
+            -> $crate::__utoipa::openapi::RefOr<$crate::__utoipa::openapi::schema::Schema> {
+                $crate::__utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type($crate::__utoipa::openapi::schema::Type::String)
+                    .enum_values(Some($name::ALL.iter().map(|value| value.as_str())))
+                    .into()
+            }
+        }
+
+        impl $crate::__utoipa::ToSchema for $name {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
+            }
+        }
+    };
+}
+
+/// Without the `openapi` feature, name sets have no schema.
+#[cfg(not(feature = "openapi"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __name_enum_schema {
+    ($name:ident) => {};
+}
+
 #[macro_export]
 #[doc(hidden)]
 macro_rules! name_enum {
@@ -85,6 +122,8 @@ macro_rules! name_enum {
                 text.parse().map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }
+
+        $crate::__name_enum_schema!($name);
     };
 }
 
@@ -270,6 +309,18 @@ mod tests {
         let parsed: Platform = serde_json::from_str(r#""twitter""#).unwrap();
         assert_eq!(parsed, Platform::X);
         assert!(serde_json::from_str::<Platform>(r#""orkut""#).is_err());
+    }
+
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn openapi_schemas_list_the_canonical_names_only() {
+        use utoipa::{PartialSchema, ToSchema};
+
+        let schema = serde_json::to_value(Platform::schema()).unwrap();
+        let names: Vec<&str> = Platform::ALL.iter().map(|value| value.as_str()).collect();
+        assert_eq!(schema, serde_json::json!({"type": "string", "enum": names}));
+        assert!(!schema.to_string().contains("twitter"), "{schema}");
+        assert_eq!(Platform::name(), "Platform");
     }
 
     #[test]

@@ -183,6 +183,7 @@ impl<'a> AccountGenerator<'a> {
                 handle: self.handle.clone(),
                 base_url: (self.platform == Platform::Mastodon)
                     .then(|| "https://social.example.org".to_owned()),
+                credential: None,
             },
             batch,
         }

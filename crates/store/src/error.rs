@@ -37,7 +37,10 @@ pub enum StoreError {
     /// A value does not fit the column that stores it.
     #[error("{0} is too large to store")]
     OutOfRange(String),
-    /// A stored value is not one tally knows; the database was changed from outside.
+    /// A stored value cannot be read back; the database was changed from outside.
+    #[error("stored data is not valid: {0}")]
+    Invalid(String),
+    /// A stored name is not one tally knows; the database was changed from outside.
     #[error("stored data is not valid: {0}")]
     Corrupt(#[from] ParseNameError),
 }

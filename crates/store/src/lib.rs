@@ -16,6 +16,7 @@
 pub mod connection;
 mod error;
 mod ingest;
+mod jobs;
 mod models;
 mod reads;
 pub mod schema;
@@ -27,8 +28,9 @@ mod users;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tally_domain::{
-    Account, AccountId, DailyMetric, DateRange, IngestBatch, NewAccount, NewUser, Platform, PostId,
-    PostObservation, PostSummary, User, UserId,
+    Account, AccountId, AccountStatus, AccountUpdate, DailyMetric, DateRange, IngestBatch, Job,
+    JobId, JobResult, NewAccount, NewUser, Platform, PostId, PostObservation, PostSummary, Secret,
+    User, UserId,
 };
 
 pub use connection::{DbConnection, DbPool, connect_and_migrate};
@@ -47,8 +49,35 @@ pub trait AccountStore: Send + Sync {
     /// Connects an account, or updates the one with the same user, platform and handle.
     fn upsert_account(&self, account: &NewAccount) -> StoreResult<Account>;
 
-    /// The user's accounts, ordered by platform and handle.
+    /// The user's accounts, ordered by platform name and handle.
     fn accounts(&self, user: UserId) -> StoreResult<Vec<Account>>;
+
+    /// One of the user's accounts, or `None` when the user has no such account.
+    fn account(&self, user: UserId, account: AccountId) -> StoreResult<Option<Account>>;
+
+    /// Changes one of the user's accounts; `None` when the user has no such account.
+    fn update_account(
+        &self,
+        user: UserId,
+        account: AccountId,
+        update: &AccountUpdate,
+    ) -> StoreResult<Option<Account>>;
+
+    /// Removes one of the user's accounts with everything stored for it (posts, their
+    /// observations, daily figures); `false` when the user has no such account.
+    fn delete_account(&self, user: UserId, account: AccountId) -> StoreResult<bool>;
+
+    /// The stored credential of an account, for collection only.
+    fn account_credential(&self, account: AccountId) -> StoreResult<Option<Secret>>;
+
+    /// Records whether collection can read the account.
+    fn set_account_status(&self, account: AccountId, status: AccountStatus) -> StoreResult<()>;
+
+    /// Records when collection last stored data for the account.
+    fn mark_collected(&self, account: AccountId, at: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Every user with at least one connected account, by id.
+    fn users_with_accounts(&self) -> StoreResult<Vec<UserId>>;
 }
 
 /// What one [`IngestStore::ingest`] call changed.
@@ -89,6 +118,36 @@ pub trait IngestStore: Send + Sync {
     /// daily figures by metric and day, so storing the same batch twice changes nothing.
     /// A counter's latest value is only ever replaced by a later observation.
     fn ingest(&self, account: AccountId, batch: &IngestBatch) -> StoreResult<IngestSummary>;
+}
+
+/// Collection jobs, shared by the HTTP API, the CLI and the background workers.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+pub trait JobStore: Send + Sync {
+    /// Queues a collection for the user, unless one is already queued or running: then
+    /// that job is returned. The flag says whether a new job was created.
+    fn enqueue_collection(
+        &self,
+        user: UserId,
+        days_back: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Job, bool)>;
+
+    /// The job with this id.
+    fn job(&self, id: JobId) -> StoreResult<Option<Job>>;
+
+    /// The oldest queued job.
+    fn next_queued_job(&self) -> StoreResult<Option<JobId>>;
+
+    /// Marks a queued job as running for the caller; `None` when another worker took it
+    /// first or it is not queued.
+    fn claim_job(&self, id: JobId, now: DateTime<Utc>) -> StoreResult<Option<Job>>;
+
+    /// Records how a running job ended.
+    fn finish_job(&self, id: JobId, result: &JobResult, now: DateTime<Utc>) -> StoreResult<Job>;
+
+    /// Puts jobs that were running when the process stopped back in the queue, returning
+    /// how many. Called once at start, before any worker runs.
+    fn requeue_interrupted_jobs(&self) -> StoreResult<usize>;
 }
 
 /// Which posts to read.

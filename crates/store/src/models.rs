@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tally_domain::{
-    Account, AccountId, DailyMetric, NewAccount, NewUser, User, UserId, truncate_to_micros,
+    Account, AccountId, AccountStatus, DailyMetric, NewAccount, NewUser, User, UserId,
+    truncate_to_micros,
 };
 
 use crate::schema::{
@@ -75,6 +76,11 @@ pub(crate) struct AccountRow {
     pub handle: String,
     pub base_url: Option<String>,
     pub created_at: NaiveDateTime,
+    pub status: String,
+    #[diesel(select_expression = crate::schema::accounts::credential.is_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::IsNotNull<crate::schema::accounts::credential>)]
+    pub has_credential: bool,
+    pub last_collected_at: Option<NaiveDateTime>,
 }
 
 impl TryFrom<AccountRow> for Account {
@@ -88,6 +94,9 @@ impl TryFrom<AccountRow> for Account {
             handle: row.handle,
             base_url: row.base_url,
             created_at: row.created_at.and_utc(),
+            status: row.status.parse()?,
+            has_credential: row.has_credential,
+            last_collected_at: row.last_collected_at.map(|at| at.and_utc()),
         })
     }
 }
@@ -100,6 +109,8 @@ pub(crate) struct AccountInsert<'a> {
     pub handle: &'a str,
     pub base_url: Option<&'a str>,
     pub created_at: NaiveDateTime,
+    pub credential: Option<&'a str>,
+    pub status: &'static str,
 }
 
 impl<'a> AccountInsert<'a> {
@@ -110,6 +121,8 @@ impl<'a> AccountInsert<'a> {
             handle: &account.handle,
             base_url: account.base_url.as_deref(),
             created_at: to_db_time(now),
+            credential: account.credential.as_ref().map(|secret| secret.expose()),
+            status: AccountStatus::Active.as_str(),
         }
     }
 }

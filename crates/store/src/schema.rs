@@ -19,6 +19,9 @@ diesel::table! {
         handle -> Text,
         base_url -> Nullable<Text>,
         created_at -> Timestamp,
+        credential -> Nullable<Text>,
+        status -> Text,
+        last_collected_at -> Nullable<Timestamp>,
     }
 }
 
@@ -66,7 +69,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    jobs (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        state -> Text,
+        days_back -> Integer,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        attempts -> Integer,
+        posts_written -> BigInt,
+        observations_written -> BigInt,
+        daily_metrics_written -> BigInt,
+        outcomes -> Text,
+        error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(accounts -> users (user_id));
+diesel::joinable!(jobs -> users (user_id));
 diesel::joinable!(posts -> accounts (account_id));
 diesel::joinable!(post_observations -> posts (post_id));
 diesel::joinable!(post_metrics -> posts (post_id));
@@ -79,4 +101,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_observations,
     post_metrics,
     account_daily_metrics,
+    jobs,
 );

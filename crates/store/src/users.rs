@@ -1,12 +1,16 @@
 //! Users and connected accounts.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
 use diesel::upsert::excluded;
-use tally_domain::{Account, NewAccount, NewUser, User, UserId};
+use tally_domain::{
+    Account, AccountId, AccountStatus, AccountUpdate, NewAccount, NewUser, Secret, User, UserId,
+};
 
 use crate::connection::WriteTransaction;
-use crate::models::{AccountInsert, AccountRow, UserInsert, UserRow};
+use crate::models::{AccountInsert, AccountRow, UserInsert, UserRow, to_db_time};
 use crate::schema::{accounts, users};
 use crate::{AccountStore, DieselStore, StoreError, StoreResult, with_connection};
 
@@ -62,7 +66,16 @@ impl AccountStore for DieselStore {
                     .values(&row)
                     .on_conflict((accounts::user_id, accounts::platform, accounts::handle))
                     .do_update()
-                    .set(accounts::base_url.eq(excluded(accounts::base_url)))
+                    .set((
+                        accounts::base_url.eq(excluded(accounts::base_url)),
+                        accounts::credential.eq(sql::<Nullable<Text>>(
+                            "COALESCE(excluded.credential, accounts.credential)",
+                        )),
+                        accounts::status.eq(sql::<Text>(
+                            "CASE WHEN excluded.credential IS NOT NULL THEN 'active' \
+                             ELSE accounts.status END",
+                        )),
+                    ))
                     .execute(c)?;
                 accounts::table
                     .filter(accounts::user_id.eq(row.user_id))
@@ -89,5 +102,106 @@ impl AccountStore for DieselStore {
                 .load(c)
         })?;
         rows.into_iter().map(Account::try_from).collect()
+    }
+
+    fn account(&self, user: UserId, account: AccountId) -> StoreResult<Option<Account>> {
+        let mut conn = self.connection()?;
+        let row: Option<AccountRow> = with_connection!(&mut *conn, |c| {
+            accounts::table
+                .filter(accounts::id.eq(account.get()))
+                .filter(accounts::user_id.eq(user.get()))
+                .select(AccountRow::as_select())
+                .first(c)
+                .optional()
+        })?;
+        row.map(Account::try_from).transpose()
+    }
+
+    fn update_account(
+        &self,
+        user: UserId,
+        account: AccountId,
+        update: &AccountUpdate,
+    ) -> StoreResult<Option<Account>> {
+        if self.account(user, account)?.is_none() {
+            return Ok(None);
+        }
+        let mut conn = self.connection()?;
+        with_connection!(&mut *conn, |c| {
+            let target = accounts::table.find(account.get());
+            if let Some(base_url) = &update.base_url {
+                diesel::update(target)
+                    .set(accounts::base_url.eq(base_url.as_deref()))
+                    .execute(c)?;
+            }
+            if let Some(credential) = &update.credential {
+                diesel::update(target)
+                    .set((
+                        accounts::credential.eq(credential.as_ref().map(Secret::expose)),
+                        accounts::status.eq(AccountStatus::Active.as_str()),
+                    ))
+                    .execute(c)?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })?;
+        drop(conn);
+        self.account(user, account)
+    }
+
+    fn delete_account(&self, user: UserId, account: AccountId) -> StoreResult<bool> {
+        let mut conn = self.connection()?;
+        let deleted: usize = with_connection!(&mut *conn, |c| {
+            diesel::delete(
+                accounts::table
+                    .filter(accounts::id.eq(account.get()))
+                    .filter(accounts::user_id.eq(user.get())),
+            )
+            .execute(c)
+        })?;
+        Ok(deleted > 0)
+    }
+
+    fn account_credential(&self, account: AccountId) -> StoreResult<Option<Secret>> {
+        let mut conn = self.connection()?;
+        let credential: Option<Option<String>> = with_connection!(&mut *conn, |c| {
+            accounts::table
+                .find(account.get())
+                .select(accounts::credential)
+                .first(c)
+                .optional()
+        })?;
+        Ok(credential.flatten().map(Secret::new))
+    }
+
+    fn set_account_status(&self, account: AccountId, status: AccountStatus) -> StoreResult<()> {
+        let mut conn = self.connection()?;
+        with_connection!(&mut *conn, |c| {
+            diesel::update(accounts::table.find(account.get()))
+                .set(accounts::status.eq(status.as_str()))
+                .execute(c)
+        })?;
+        Ok(())
+    }
+
+    fn mark_collected(&self, account: AccountId, at: DateTime<Utc>) -> StoreResult<()> {
+        let mut conn = self.connection()?;
+        with_connection!(&mut *conn, |c| {
+            diesel::update(accounts::table.find(account.get()))
+                .set(accounts::last_collected_at.eq(Some(to_db_time(at))))
+                .execute(c)
+        })?;
+        Ok(())
+    }
+
+    fn users_with_accounts(&self) -> StoreResult<Vec<UserId>> {
+        let mut conn = self.connection()?;
+        let ids: Vec<i64> = with_connection!(&mut *conn, |c| {
+            accounts::table
+                .select(accounts::user_id)
+                .distinct()
+                .order(accounts::user_id)
+                .load(c)
+        })?;
+        Ok(ids.into_iter().map(UserId).collect())
     }
 }

@@ -4,12 +4,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::Serialize;
 use tally_analyzer::{
-    AnalysisPeriod, Dataset, SeriesMetric, TimeSeries, analyze_post, compare_platforms, overview,
+    AnalysisPeriod, Dataset, Overview, PlatformComparison, PlatformInsights, PostAnalysis,
+    Recommendations, SeriesMetric, TimeSeries, analyze_post, compare_platforms, overview,
     platform_insights, recommend, time_series,
 };
 use tally_domain::{DateRange, Platform, UserId};
+use utoipa::ToSchema;
 
 use super::load::{blocking, load_datasets, require_user};
+use super::openapi::{AnalyticsErrors, AnalyticsQuery, MethodNotAllowed, UserPath};
 use super::params::AnalyticsParams;
 use super::{ApiError, AppState};
 
@@ -36,6 +39,24 @@ fn params(request: &HttpRequest) -> Result<AnalyticsParams, ApiError> {
 }
 
 /// `GET /overview/{user_id}`: totals, changes, engagement rate, growth and top posts.
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/overview/{user_id}",
+    tag = "analytics",
+    params(
+        UserPath,
+        AnalyticsQuery,
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The period's overview, with changes against the previous period.",
+            body = Overview
+        ),
+        AnalyticsErrors,
+        MethodNotAllowed,
+    )
+)]
 pub async fn get_overview(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -51,6 +72,29 @@ pub async fn get_overview(
 }
 
 /// `GET /platform/{user_id}/{platform}`: one platform's overview, content types and times.
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/platform/{user_id}/{platform}",
+    tag = "analytics",
+    params(
+        UserPath,
+        (
+            "platform" = Platform,
+            Path,
+            description = "The platform, case-insensitive; `twitter` is accepted for `x`."
+        ),
+        AnalyticsQuery,
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The platform's overview, content types and best times.",
+            body = PlatformInsights
+        ),
+        AnalyticsErrors,
+        MethodNotAllowed,
+    )
+)]
 pub async fn get_platform(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -76,6 +120,30 @@ pub async fn get_platform(
 ///
 /// `post_id` is the platform's own id of the post. The post is ranked against the user's
 /// posts of the same platform and content type published in the period.
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/content/{user_id}/{platform}/{post_id}",
+    tag = "analytics",
+    params(
+        UserPath,
+        (
+            "platform" = Platform,
+            Path,
+            description = "The platform, case-insensitive; `twitter` is accepted for `x`."
+        ),
+        ("post_id" = String, Path, description = "The platform's own id of the post."),
+        AnalyticsQuery,
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The post's numbers, its engagement over time and its rank.",
+            body = PostAnalysis
+        ),
+        AnalyticsErrors,
+        MethodNotAllowed,
+    )
+)]
 pub async fn get_content(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
@@ -123,6 +191,24 @@ pub async fn get_content(
 }
 
 /// `GET /recommendations/{user_id}`: concrete actions, each with its evidence.
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/recommendations/{user_id}",
+    tag = "analytics",
+    params(
+        UserPath,
+        AnalyticsQuery,
+    ),
+    responses(
+        (
+            status = 200,
+            description = "Recommendations, most confident first; none when the data is thin.",
+            body = Recommendations
+        ),
+        AnalyticsErrors,
+        MethodNotAllowed,
+    )
+)]
 pub async fn get_recommendations(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -138,6 +224,24 @@ pub async fn get_recommendations(
 }
 
 /// `GET /comparative/{user_id}`: platforms side by side on normalized measures.
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/comparative/{user_id}",
+    tag = "analytics",
+    params(
+        UserPath,
+        AnalyticsQuery,
+    ),
+    responses(
+        (
+            status = 200,
+            description = "Every platform's normalized measures, with changes.",
+            body = PlatformComparison
+        ),
+        AnalyticsErrors,
+        MethodNotAllowed,
+    )
+)]
 pub async fn get_comparative(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -157,7 +261,7 @@ pub async fn get_comparative(
 }
 
 /// A metric's series over all selected platforms, and for each platform on its own.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct MetricSeries {
     /// The series over every selected platform together.
     #[serde(flatten)]
@@ -167,7 +271,7 @@ pub struct MetricSeries {
 }
 
 /// One platform's series of a metric.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct PlatformSeries {
     /// The platform.
     pub platform: Platform,
@@ -195,6 +299,29 @@ pub fn metric_series(
 }
 
 /// `GET /chart/{user_id}/{metric}`: the raw series of one metric.
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/chart/{user_id}/{metric}",
+    tag = "analytics",
+    params(
+        UserPath,
+        (
+            "metric" = SeriesMetric,
+            Path,
+            description = "The metric; singular names such as `like` are accepted too."
+        ),
+        AnalyticsQuery,
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The metric over all selected platforms, and for each one.",
+            body = MetricSeries
+        ),
+        AnalyticsErrors,
+        MethodNotAllowed,
+    )
+)]
 pub async fn get_chart(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,

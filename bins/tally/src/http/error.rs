@@ -118,13 +118,14 @@ pub async fn not_found(request: HttpRequest) -> HttpResponse {
     .error_response()
 }
 
-/// Answers a known path asked with a method it does not serve: 405, listing GET.
-pub async fn method_not_allowed(request: HttpRequest) -> HttpResponse {
+/// Answers a known path asked with a method it does not serve: 405, with the methods it
+/// does serve in the `Allow` header and the message.
+pub fn method_not_allowed(request: &HttpRequest, allow: &'static str) -> HttpResponse {
     let mut response = ApiError {
         status: StatusCode::METHOD_NOT_ALLOWED,
         code: "method_not_allowed",
         message: format!(
-            "{} is not allowed on {}; use GET",
+            "{} is not allowed on {}; use {allow}",
             request.method(),
             request.path()
         ),
@@ -132,9 +133,21 @@ pub async fn method_not_allowed(request: HttpRequest) -> HttpResponse {
     .error_response();
     response.headers_mut().insert(
         actix_web::http::header::ALLOW,
-        actix_web::http::header::HeaderValue::from_static("GET, HEAD"),
+        actix_web::http::header::HeaderValue::from_static(allow),
     );
     response
+}
+
+/// A conflict with the current state of a resource: 409.
+impl ApiError {
+    /// The request conflicts with what is stored.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::CONFLICT,
+            code: "conflict",
+            message: message.into(),
+        }
+    }
 }
 
 pub(crate) fn query_error(err: error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {

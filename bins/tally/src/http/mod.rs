@@ -1,21 +1,28 @@
 //! The HTTP server: application state, routes and error handling.
 
+mod accounts;
 mod analytics;
+mod collect;
 mod error;
 mod health;
 mod load;
+pub mod openapi;
 pub mod params;
+mod visualization;
 
 use std::sync::Arc;
 
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-use tally_store::{AccountStore, AnalyticsStore, DieselStore, Health, IngestStore};
+use tally_store::{AccountStore, AnalyticsStore, DieselStore, Health, IngestStore, JobStore};
 use tracing_actix_web::TracingLogger;
 
 pub use error::ApiError;
 
 use crate::cli::ServeArgs;
+use crate::collect::{
+    Collector, ConnectorSource, PlatformConnectors, WorkerPool, spawn_periodic_collection,
+};
 
 /// The largest JSON body the API accepts, in bytes.
 const JSON_LIMIT_BYTES: usize = 256 * 1024;
@@ -31,16 +38,35 @@ pub struct AppState {
     pub ingest: Arc<dyn IngestStore>,
     /// Database health.
     pub health: Arc<dyn Health>,
+    /// Collection jobs.
+    pub jobs: Arc<dyn JobStore>,
+    /// Runs collection jobs.
+    pub collector: Collector,
+    /// The background workers, when the server runs them.
+    pub workers: Option<WorkerPool>,
 }
 
 impl AppState {
-    /// State whose every service is the one diesel store.
-    pub fn from_store(store: Arc<DieselStore>) -> Self {
+    /// State whose every service is the one diesel store, collecting through the real
+    /// platform connectors.
+    pub fn from_store(store: Arc<DieselStore>) -> anyhow::Result<Self> {
+        Ok(Self::with_connectors(
+            store,
+            Arc::new(PlatformConnectors::new()?),
+        ))
+    }
+
+    /// State over the diesel store with the given connectors (mocks, in tests).
+    pub fn with_connectors(store: Arc<DieselStore>, connectors: Arc<dyn ConnectorSource>) -> Self {
+        let collector = Collector::new(store.clone(), store.clone(), store.clone(), connectors);
         Self {
             accounts: store.clone(),
             analytics: store.clone(),
             ingest: store.clone(),
-            health: store,
+            health: store.clone(),
+            jobs: store,
+            collector,
+            workers: None,
         }
     }
 }
@@ -58,6 +84,10 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(web::QueryConfig::default().error_handler(error::query_error))
             .app_data(web::PathConfig::default().error_handler(error::path_error))
             .service(get_only("/healthz", web::get().to(health::get_health)))
+            .service(get_only(
+                "/api/v1/openapi.json",
+                web::get().to(openapi::get_openapi),
+            ))
             .service(
                 web::scope("/api/v1/analytics")
                     .service(get_only(
@@ -83,7 +113,42 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                     .service(get_only(
                         "/chart/{user_id}/{metric}",
                         web::get().to(analytics::get_chart),
-                    )),
+                    ))
+                    .service(get_only(
+                        "/visualization/{user_id}/{chart_type}",
+                        web::get().to(visualization::get_visualization),
+                    ))
+                    .service(with_methods(
+                        "/users/{user_id}",
+                        "GET, HEAD, PUT",
+                        vec![
+                            web::get().to(accounts::get_user),
+                            web::put().to(accounts::put_user),
+                        ],
+                    ))
+                    .service(with_methods(
+                        "/accounts/{user_id}",
+                        "GET, HEAD, POST",
+                        vec![
+                            web::get().to(accounts::list_accounts),
+                            web::post().to(accounts::add_account),
+                        ],
+                    ))
+                    .service(with_methods(
+                        "/accounts/{user_id}/{account_id}",
+                        "GET, HEAD, PATCH, DELETE",
+                        vec![
+                            web::get().to(accounts::get_account),
+                            web::patch().to(accounts::update_account),
+                            web::delete().to(accounts::delete_account),
+                        ],
+                    ))
+                    .service(with_methods(
+                        "/collect/{user_id}",
+                        "POST",
+                        vec![web::post().to(collect::post_collect)],
+                    ))
+                    .service(get_only("/jobs/{job_id}", web::get().to(collect::get_job))),
             )
             .default_service(web::to(error::not_found));
     }
@@ -91,17 +156,49 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 
 /// A resource answering GET (and HEAD), and 405 with an `Allow` header to other methods.
 fn get_only(path: &str, route: actix_web::Route) -> actix_web::Resource {
-    web::resource(path)
-        .route(route)
-        .default_service(web::to(error::method_not_allowed))
+    with_methods(path, "GET, HEAD", vec![route])
+}
+
+/// A resource with these routes, answering other methods with 405 and `Allow: allow`.
+fn with_methods(
+    path: &str,
+    allow: &'static str,
+    routes: Vec<actix_web::Route>,
+) -> actix_web::Resource {
+    routes
+        .into_iter()
+        .fold(web::resource(path), |resource, route| resource.route(route))
+        .default_service(web::to(move |request: actix_web::HttpRequest| async move {
+            error::method_not_allowed(&request, allow)
+        }))
 }
 
 /// Runs the server until it is stopped by a signal.
-pub fn serve(state: AppState, args: &ServeArgs) -> anyhow::Result<()> {
+pub fn serve(mut state: AppState, args: &ServeArgs) -> anyhow::Result<()> {
     let system = actix_web::rt::System::new();
     let bind = args.bind;
     let workers = args.workers;
+    let (collect_workers, collect_every, collect_days_back) = (
+        args.collect_workers,
+        args.collect_every,
+        args.collect_days_back,
+    );
     system.block_on(async move {
+        let pool = WorkerPool::start(state.collector.clone(), usize::from(collect_workers)).await?;
+        if let Some(every) = collect_every {
+            tracing::info!(
+                every_seconds = every.as_secs(),
+                "scheduled collection is on"
+            );
+            spawn_periodic_collection(
+                state.collector.clone(),
+                pool.clone(),
+                every,
+                collect_days_back,
+            );
+        }
+        state.workers = Some(pool);
+
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(TracingLogger::default())

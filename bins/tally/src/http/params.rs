@@ -36,9 +36,20 @@ pub struct AnalyticsParams {
 }
 
 impl AnalyticsParams {
-    /// Parses a raw query string; `today` is the current date in UTC, used when the query
-    /// gives no end (the end is then today in the requested time zone).
+    /// Parses a raw query string; `now` gives the end of the period when the query gives
+    /// none (today in the requested time zone).
     pub fn parse(query: &str, now: chrono::DateTime<Utc>) -> Result<Self, ApiError> {
+        Self::parse_with(query, now, &[]).map(|(params, _)| params)
+    }
+
+    /// Like [`AnalyticsParams::parse`], also accepting the endpoint's own parameters
+    /// `extras`, whose raw values are returned in the order given (`None` when absent).
+    pub fn parse_with(
+        query: &str,
+        now: chrono::DateTime<Utc>,
+        extras: &[&'static str],
+    ) -> Result<(Self, Vec<Option<String>>), ApiError> {
+        let mut extra_values: Vec<Option<String>> = vec![None; extras.len()];
         let mut start = None;
         let mut end = None;
         let mut days = None;
@@ -72,15 +83,19 @@ impl AnalyticsParams {
                 }
                 "granularity" => granularity = value.parse().map_err(invalid("granularity"))?,
                 "rate_by" => rate_by = value.parse().map_err(invalid("rate_by"))?,
-                other => {
-                    return Err(ApiError::bad_request(
-                        "unknown_parameter",
-                        format!(
-                            "unknown query parameter '{other}'; valid parameters: {}",
-                            PARAMETERS.join(", ")
-                        ),
-                    ));
-                }
+                other => match extras.iter().position(|extra| *extra == other) {
+                    Some(index) => extra_values[index] = Some(value.to_owned()),
+                    None => {
+                        let valid: Vec<&str> = PARAMETERS.iter().chain(extras).copied().collect();
+                        return Err(ApiError::bad_request(
+                            "unknown_parameter",
+                            format!(
+                                "unknown query parameter '{other}'; valid parameters: {}",
+                                valid.join(", ")
+                            ),
+                        ));
+                    }
+                },
             }
         }
 
@@ -108,7 +123,7 @@ impl AnalyticsParams {
         let period = AnalysisPeriod::new(range, timezone)
             .with_granularity(granularity)
             .with_rate_by(rate_by);
-        Ok(Self { period, platforms })
+        Ok((Self { period, platforms }, extra_values))
     }
 
     /// Whether `platform` passes the platform filter.

@@ -36,7 +36,7 @@ pub fn seeded(backend: Backend, user: i64) -> Option<Seeded> {
 pub async fn app(
     db: &TestDatabase,
 ) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
-    let state = AppState::from_store(Arc::new(db.store()));
+    let state = AppState::from_store(Arc::new(db.store())).unwrap();
     test::init_service(App::new().configure(configure(state))).await
 }
 

@@ -34,6 +34,7 @@ pub fn new_account(user: UserId, platform: Platform, handle: &str) -> NewAccount
         platform,
         handle: handle.into(),
         base_url: None,
+        credential: None,
     }
 }
 

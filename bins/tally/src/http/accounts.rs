@@ -1,0 +1,281 @@
+//! Users and their connected accounts: create, list, update and remove.
+//!
+//! Credentials are write-only: they are accepted here and stored, and no response ever
+//! contains one; an account says only whether it has a credential.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Deserializer};
+use tally_analyzer::parse_timezone;
+use tally_domain::{AccountId, AccountUpdate, NewAccount, NewUser, Platform, Secret};
+
+use super::analytics::user_id;
+use super::load::{blocking, require_user};
+use super::{ApiError, AppState};
+
+/// Longest handle accepted, in characters.
+const MAX_HANDLE_CHARS: usize = 200;
+/// Longest credential accepted, in bytes.
+const MAX_CREDENTIAL_BYTES: usize = 8 * 1024;
+
+/// The body of `PUT /users/{user_id}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserBody {
+    /// A name to show.
+    pub name: String,
+    /// The user's IANA time zone; UTC when absent.
+    #[serde(default)]
+    pub timezone: Option<String>,
+}
+
+/// The body of `POST /accounts/{user_id}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccountBody {
+    /// The platform, such as `mastodon`.
+    pub platform: String,
+    /// The handle or the platform's id of the account.
+    pub handle: String,
+    /// The server the account lives on: required for Mastodon, optional elsewhere.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// The access token or API key collection presents to the platform.
+    #[serde(default)]
+    pub credential: Option<Secret>,
+}
+
+/// The body of `PATCH /accounts/{user_id}/{account_id}`: absent fields stay as they are,
+/// `null` clears them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountUpdateBody {
+    /// A new server, or `null` to clear it.
+    #[serde(default, deserialize_with = "present")]
+    pub base_url: Option<Option<String>>,
+    /// A new credential, or `null` to remove it.
+    #[serde(default, deserialize_with = "present")]
+    pub credential: Option<Option<Secret>>,
+}
+
+/// Tells a field given as `null` (`Some(None)`) from an absent one (`None`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+fn account_id(raw: &str) -> Result<AccountId, ApiError> {
+    match raw.parse::<i64>() {
+        Ok(id) if id >= 1 => Ok(AccountId(id)),
+        _ => Err(ApiError::bad_request(
+            "invalid_path",
+            format!("an account id is a whole number of 1 or more, not '{raw}'"),
+        )),
+    }
+}
+
+fn valid_base_url(platform: Platform, base_url: Option<&str>) -> Result<Option<String>, ApiError> {
+    let Some(raw) = base_url.map(str::trim).filter(|raw| !raw.is_empty()) else {
+        if platform == Platform::Mastodon {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "a Mastodon account needs base_url, its server, such as https://example.social",
+            ));
+        }
+        return Ok(None);
+    };
+    match url::Url::parse(raw) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(Some(raw.trim_end_matches('/').to_owned()))
+        }
+        _ => Err(ApiError::bad_request(
+            "invalid_body",
+            format!(
+                "base_url must be an http or https URL such as https://example.social, not '{raw}'"
+            ),
+        )),
+    }
+}
+
+fn valid_credential(credential: Option<Secret>) -> Result<Option<Secret>, ApiError> {
+    match credential {
+        Some(secret) if secret.is_blank() => Err(ApiError::bad_request(
+            "invalid_body",
+            "credential is empty; leave it out instead",
+        )),
+        Some(secret) if secret.expose().len() > MAX_CREDENTIAL_BYTES => Err(ApiError::bad_request(
+            "invalid_body",
+            format!("credential is longer than {MAX_CREDENTIAL_BYTES} bytes"),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// `PUT /users/{user_id}`: creates the user, or renames it and changes its time zone.
+pub async fn put_user(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<UserBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = user_id(&path)?;
+    let body = body.into_inner();
+    let name = body.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > MAX_HANDLE_CHARS {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            format!("name must have 1 to {MAX_HANDLE_CHARS} characters"),
+        ));
+    }
+    let timezone = match body.timezone.as_deref() {
+        Some(raw) => parse_timezone(raw)
+            .map_err(|error| ApiError::bad_request("invalid_body", error.to_string()))?
+            .name()
+            .to_owned(),
+        None => "UTC".to_owned(),
+    };
+    let user = blocking(&state, move |accounts, _| {
+        Ok(accounts.upsert_user(&NewUser { id, name, timezone })?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// `GET /users/{user_id}`.
+pub async fn get_user(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = user_id(&path)?;
+    let user = blocking(&state, move |accounts, _| require_user(accounts, id)).await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// `GET /accounts/{user_id}`: the user's accounts, without credentials.
+pub async fn list_accounts(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let user = user_id(&path)?;
+    let list = blocking(&state, move |accounts, _| {
+        require_user(accounts, user)?;
+        Ok(accounts.accounts(user)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// `POST /accounts/{user_id}`: connects an account (or updates the one with the same
+/// platform and handle); 201 with its `Location`.
+pub async fn add_account(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<NewAccountBody>,
+) -> Result<HttpResponse, ApiError> {
+    let user = user_id(&path)?;
+    let body = body.into_inner();
+    let platform: Platform =
+        body.platform
+            .parse()
+            .map_err(|error: tally_domain::ParseNameError| {
+                ApiError::bad_request("invalid_body", error.to_string())
+            })?;
+    let handle = body.handle.trim().to_owned();
+    if handle.is_empty() || handle.chars().count() > MAX_HANDLE_CHARS {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            format!("handle must have 1 to {MAX_HANDLE_CHARS} characters"),
+        ));
+    }
+    let new = NewAccount {
+        user_id: user,
+        platform,
+        handle,
+        base_url: valid_base_url(platform, body.base_url.as_deref())?,
+        credential: valid_credential(body.credential)?,
+    };
+    let account = blocking(&state, move |accounts, _| {
+        require_user(accounts, user)?;
+        Ok(accounts.upsert_account(&new)?)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/analytics/accounts/{user}/{}", account.id),
+        ))
+        .json(account))
+}
+
+/// `GET /accounts/{user_id}/{account_id}`.
+pub async fn get_account(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (user, id) = (user_id(&path.0)?, account_id(&path.1)?);
+    let account = blocking(&state, move |accounts, _| {
+        require_user(accounts, user)?;
+        accounts
+            .account(user, id)?
+            .ok_or_else(|| ApiError::not_found(format!("user {user} has no account {id}")))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(account))
+}
+
+/// `PATCH /accounts/{user_id}/{account_id}`: a new server or credential. A new credential
+/// makes an account that needed re-authorization active again.
+pub async fn update_account(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Json<AccountUpdateBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (user, id) = (user_id(&path.0)?, account_id(&path.1)?);
+    let body = body.into_inner();
+    let account = blocking(&state, move |accounts, _| {
+        require_user(accounts, user)?;
+        let current = accounts
+            .account(user, id)?
+            .ok_or_else(|| ApiError::not_found(format!("user {user} has no account {id}")))?;
+        let base_url = match body.base_url {
+            Some(base_url) => Some(valid_base_url(current.platform, base_url.as_deref())?),
+            None => None,
+        };
+        let credential = match body.credential {
+            Some(credential) => Some(valid_credential(credential)?),
+            None => None,
+        };
+        let update = AccountUpdate {
+            base_url,
+            credential,
+        };
+        accounts
+            .update_account(user, id, &update)?
+            .ok_or_else(|| ApiError::not_found(format!("user {user} has no account {id}")))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(account))
+}
+
+/// `DELETE /accounts/{user_id}/{account_id}`: removes the account and everything stored
+/// for it; 204.
+pub async fn delete_account(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (user, id) = (user_id(&path.0)?, account_id(&path.1)?);
+    blocking(&state, move |accounts, _| {
+        require_user(accounts, user)?;
+        if accounts.delete_account(user, id)? {
+            Ok(())
+        } else {
+            Err(ApiError::not_found(format!(
+                "user {user} has no account {id}"
+            )))
+        }
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

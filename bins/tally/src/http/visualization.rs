@@ -1,0 +1,237 @@
+//! `GET /visualization/{user_id}/{chart_type}`: Chart.js configurations, and the dashboard.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use serde::Serialize;
+use tally_analyzer::{
+    AnalysisPeriod, BestTimes, ContentTypePerformance, Dataset, Overview, PeriodSummary,
+    PlatformComparison, Recommendations, SeriesMetric, Totals, best_times, compare_platforms,
+    content_type_performance, overview, recommend,
+};
+use tally_charts::{ChartConfig, ComparisonMeasure};
+
+use super::analytics::{metric_series, user_id};
+use super::load::{blocking, load_datasets};
+use super::params::AnalyticsParams;
+use super::{ApiError, AppState};
+
+tally_domain::name_enum!(
+    /// The charts the visualization endpoint draws.
+    ChartType, "chart type" {
+        /// One metric over time, a line per platform.
+        TimeSeries => "time_series",
+        /// Platforms side by side on one normalized measure.
+        PlatformComparison => "platform_comparison",
+        /// Likes, comments, shares and the other interactions, as parts of the whole.
+        EngagementBreakdown => "engagement_breakdown",
+        /// The most engaging posts.
+        ContentPerformance => "content_performance",
+        /// Weekday × hour grid of how posts performed.
+        BestTimes => "best_times",
+        /// How each content type performed.
+        ContentType => "content_type",
+        /// The summary figures and every chart above.
+        Dashboard => "dashboard",
+    }
+);
+
+/// The metric a time series shows when the query names none.
+const DEFAULT_METRIC: SeriesMetric = SeriesMetric::Engagement;
+
+/// What a visualization request asks for beyond the common parameters.
+struct ChartRequest {
+    params: AnalyticsParams,
+    metric: SeriesMetric,
+    measure: ComparisonMeasure,
+}
+
+fn chart_request(request: &HttpRequest) -> Result<ChartRequest, ApiError> {
+    let (params, extras) =
+        AnalyticsParams::parse_with(request.query_string(), Utc::now(), &["metric", "measure"])?;
+    let metric = match &extras[0] {
+        Some(raw) => raw.parse().map_err(|error: tally_domain::ParseNameError| {
+            ApiError::bad_request("invalid_parameter", format!("metric: {error}"))
+        })?,
+        None => DEFAULT_METRIC,
+    };
+    let measure = match &extras[1] {
+        Some(raw) => raw.parse().map_err(|error: tally_domain::ParseNameError| {
+            ApiError::bad_request("invalid_parameter", format!("measure: {error}"))
+        })?,
+        None => ComparisonMeasure::EngagementRate,
+    };
+    Ok(ChartRequest {
+        params,
+        metric,
+        measure,
+    })
+}
+
+/// Every analysis the charts are drawn from, computed once per request.
+struct Analyses {
+    overview: Overview,
+    comparison: PlatformComparison,
+    best_times: BestTimes,
+    content_types: ContentTypePerformance,
+}
+
+impl Analyses {
+    fn new(current: &Dataset, previous: &Dataset, period: &AnalysisPeriod) -> Self {
+        Self {
+            overview: overview(current, previous, period),
+            comparison: compare_platforms(current, previous, period),
+            best_times: best_times(current, period),
+            content_types: content_type_performance(current, period),
+        }
+    }
+}
+
+fn time_series_chart(
+    current: &Dataset,
+    period: &AnalysisPeriod,
+    metric: SeriesMetric,
+) -> ChartConfig {
+    let series = metric_series(current, period, metric);
+    let per_platform: Vec<_> = series
+        .platforms
+        .into_iter()
+        .map(|platform| (platform.platform, platform.series))
+        .collect();
+    tally_charts::time_series(&per_platform, Some(&series.total))
+}
+
+/// The dashboard: the figures a person reads first, every chart, and what to do next.
+#[derive(Serialize)]
+pub struct Dashboard {
+    /// The period shown, with its time zone.
+    pub period: PeriodSummary,
+    /// The previous period the changes compare with.
+    pub previous_period: Option<PeriodSummary>,
+    /// Headline totals with their change against the previous period.
+    pub summary: DashboardSummary,
+    /// One Chart.js configuration per chart type, keyed by the chart type's name.
+    pub charts: DashboardCharts,
+    /// The most engaging posts of the period.
+    pub top_posts: Vec<tally_analyzer::PostMetrics>,
+    /// Recommendations with their evidence.
+    pub recommendations: Recommendations,
+}
+
+/// The headline figures of the dashboard.
+#[derive(Serialize)]
+pub struct DashboardSummary {
+    /// Counter totals and followers, each with its change.
+    #[serde(flatten)]
+    pub totals: Totals,
+    /// Engagement per post, with its change.
+    pub engagement_per_post: tally_analyzer::ValueComparison,
+    /// The pooled engagement rate in percent, with its change.
+    pub engagement_rate: tally_analyzer::ValueComparison,
+    /// Which denominator each platform's engagement rate used.
+    pub rate_basis: Vec<tally_analyzer::RateBasis>,
+    /// Net and percent follower growth.
+    pub follower_growth: tally_analyzer::FollowerGrowth,
+}
+
+/// The dashboard's charts.
+#[derive(Serialize)]
+pub struct DashboardCharts {
+    /// The requested metric (engagement by default) over time.
+    pub time_series: ChartConfig,
+    /// Platforms compared on the requested measure (engagement rate by default).
+    pub platform_comparison: ChartConfig,
+    /// The interactions that make up engagement.
+    pub engagement_breakdown: ChartConfig,
+    /// The most engaging posts.
+    pub content_performance: ChartConfig,
+    /// When posts performed best.
+    pub best_times: ChartConfig,
+    /// How content types performed.
+    pub content_type: ChartConfig,
+}
+
+fn dashboard(current: &Dataset, previous: &Dataset, request: &ChartRequest) -> Dashboard {
+    let period = &request.params.period;
+    let analyses = Analyses::new(current, previous, period);
+    let charts = DashboardCharts {
+        time_series: time_series_chart(current, period, request.metric),
+        platform_comparison: tally_charts::platform_comparison(
+            &analyses.comparison,
+            request.measure,
+        ),
+        engagement_breakdown: tally_charts::engagement_breakdown(&analyses.overview.totals),
+        content_performance: tally_charts::content_performance(&analyses.overview.top_posts),
+        best_times: tally_charts::best_times(&analyses.best_times),
+        content_type: tally_charts::content_type(&analyses.content_types),
+    };
+    let overview = analyses.overview;
+    Dashboard {
+        period: overview.period,
+        previous_period: overview.previous_period,
+        summary: DashboardSummary {
+            totals: overview.totals,
+            engagement_per_post: overview.engagement_per_post,
+            engagement_rate: overview.engagement_rate,
+            rate_basis: overview.rate_basis,
+            follower_growth: overview.follower_growth,
+        },
+        charts,
+        top_posts: overview.top_posts,
+        recommendations: recommend(current, period),
+    }
+}
+
+/// `GET /visualization/{user_id}/{chart_type}`: one Chart.js configuration, or for
+/// `dashboard` the summary figures with a configuration for every other chart type.
+///
+/// Besides the common parameters, `metric` picks the time series' metric (default
+/// `engagement`) and `measure` the platform comparison's measure (default
+/// `engagement_rate`).
+pub async fn get_visualization(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let user = user_id(&path.0)?;
+    let chart: ChartType = path
+        .1
+        .parse()
+        .map_err(|error: tally_domain::ParseNameError| {
+            ApiError::bad_request("invalid_path", error.to_string())
+        })?;
+    let chart_request = chart_request(&request)?;
+    let body = blocking(&state, move |accounts, analytics| {
+        let loaded = load_datasets(accounts, analytics, user, &chart_request.params)?;
+        let (current, previous) = (&loaded.current, &loaded.previous);
+        let period = &chart_request.params.period;
+        let body = match chart {
+            ChartType::Dashboard => {
+                serde_json::to_value(dashboard(current, previous, &chart_request))
+            }
+            ChartType::TimeSeries => {
+                serde_json::to_value(time_series_chart(current, period, chart_request.metric))
+            }
+            ChartType::PlatformComparison => {
+                serde_json::to_value(tally_charts::platform_comparison(
+                    &compare_platforms(current, previous, period),
+                    chart_request.measure,
+                ))
+            }
+            ChartType::EngagementBreakdown => serde_json::to_value(
+                tally_charts::engagement_breakdown(&overview(current, previous, period).totals),
+            ),
+            ChartType::ContentPerformance => serde_json::to_value(
+                tally_charts::content_performance(&overview(current, previous, period).top_posts),
+            ),
+            ChartType::BestTimes => {
+                serde_json::to_value(tally_charts::best_times(&best_times(current, period)))
+            }
+            ChartType::ContentType => serde_json::to_value(tally_charts::content_type(
+                &content_type_performance(current, period),
+            )),
+        };
+        body.map_err(|error| ApiError::internal(&error))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
