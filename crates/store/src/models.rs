@@ -121,6 +121,8 @@ impl<'a> AccountInsert<'a> {
             handle: &account.handle,
             base_url: account.base_url.as_deref(),
             created_at: to_db_time(now),
+            // TODO: encrypt credentials at rest under a key kept outside the database; until
+            // then the database file must be protected like the tokens it holds.
             credential: account.credential.as_ref().map(|secret| secret.expose()),
             status: AccountStatus::Active.as_str(),
         }
