@@ -10,7 +10,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(name = "tally", version, about)]
 pub struct Cli {
     /// Where the data lives: a file path or sqlite://path for SQLite, or postgres://... .
-    #[arg(long, env = "DATABASE_URL", default_value = "tally.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "tally.db",
+        global = true,
+        hide_env_values = true
+    )]
     pub database_url: String,
 
     /// Log output: human-readable text or one JSON object per line.
@@ -90,9 +96,9 @@ pub struct SeedArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub users: Option<u32>,
 
-    /// The first user id when creating many users.
-    #[arg(long, default_value_t = 1, value_parser = parse_user_id, requires = "users")]
-    pub first_user: i64,
+    /// The first user id when creating many users (1 when not given).
+    #[arg(long, value_parser = parse_user_id, requires = "users")]
+    pub first_user: Option<i64>,
 
     /// Days of history when creating many users (the same as DAYS_BACK).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650), conflicts_with = "days_back")]
@@ -102,13 +108,25 @@ pub struct SeedArgs {
     #[arg(long, default_value_t = tally_sample::SampleOptions::DEFAULT_SEED)]
     pub seed: u64,
 
-    /// The last day of history (YYYY-MM-DD); today in UTC when not given.
-    #[arg(long)]
+    /// The last day of history (YYYY-MM-DD, from 1970 to 9999); today in UTC when not given.
+    #[arg(long, value_parser = parse_end_date)]
     pub end: Option<NaiveDate>,
 
     /// How many platforms each user publishes on.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=9))]
     pub platforms: u8,
+}
+
+/// Sample history ends on a day between 1970 and 9999.
+fn parse_end_date(text: &str) -> Result<NaiveDate, String> {
+    let day: NaiveDate = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a date written YYYY-MM-DD"))?;
+    if !(1970..=9999).contains(&chrono::Datelike::year(&day)) {
+        return Err(format!("{day} is outside the years 1970 to 9999"));
+    }
+    Ok(day)
 }
 
 /// User ids are positive whole numbers.
@@ -133,9 +151,9 @@ pub struct ServeArgs {
     #[arg(long, env = "TALLY_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
-    /// HTTP worker threads; the number of cores when not given.
-    #[arg(long, env = "TALLY_WORKERS")]
-    pub workers: Option<usize>,
+    /// HTTP worker threads (1 to 512); the number of cores when not given.
+    #[arg(long, env = "TALLY_WORKERS", value_parser = clap::value_parser!(u16).range(1..=512))]
+    pub workers: Option<u16>,
 
     /// Background collection jobs run at once.
     #[arg(long, env = "TALLY_COLLECT_WORKERS", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]

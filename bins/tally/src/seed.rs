@@ -20,7 +20,12 @@ pub fn store_sample<S: AccountStore + IngestStore + ?Sized>(
         .with_context(|| format!("storing user {user}"))?;
     let mut total = IngestSummary::default();
     for account in &sample.accounts {
-        let stored = store.upsert_account(&account.account)?;
+        let stored = store.upsert_account(&account.account).with_context(|| {
+            format!(
+                "storing the {} account of user {user}",
+                account.account.platform
+            )
+        })?;
         let summary = store
             .ingest(stored.id, &account.batch)
             .with_context(|| format!("storing {} data of user {user}", stored.platform))?;
@@ -32,20 +37,18 @@ pub fn store_sample<S: AccountStore + IngestStore + ?Sized>(
 /// The user that `tally demo` shows.
 pub const DEMO_USER: UserId = UserId(1);
 
-/// Seeds the demo user with `days` of history, unless the user already has data.
+/// Seeds the demo user with `days` of history up to today. Seeding is idempotent, so a
+/// database seeded before (even by a run that was stopped half-way) is completed and
+/// extended to today, never duplicated.
 pub fn seed_demo<S: AccountStore + IngestStore + AnalyticsStore>(
     store: &S,
     days: u32,
 ) -> anyhow::Result<()> {
-    if store.row_counts(DEMO_USER)?.posts > 0 {
-        println!("user {DEMO_USER} already has data; not seeding again");
-        return Ok(());
-    }
     let args = SeedArgs {
         user_id: Some(DEMO_USER.get()),
         days_back: Some(days),
         users: None,
-        first_user: 1,
+        first_user: None,
         days: None,
         seed: SampleOptions::DEFAULT_SEED,
         end: None,
@@ -64,9 +67,15 @@ pub fn run<S: AccountStore + IngestStore + AnalyticsStore>(
     let days = args.days();
     let users: Vec<i64> = match (args.user_id, args.users) {
         (Some(user), _) => vec![user],
-        (None, Some(count)) => (0..i64::from(count))
-            .map(|offset| args.first_user + offset)
-            .collect(),
+        (None, Some(count)) => {
+            let first = args.first_user.unwrap_or(1);
+            let last = first.checked_add(i64::from(count) - 1).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--first-user {first} with --users {count} runs past the largest user id"
+                )
+            })?;
+            (first..=last).collect()
+        }
         (None, None) => anyhow::bail!("give a user id, or --users N"),
     };
 

@@ -124,6 +124,42 @@ fn seeding_twice_on_postgres_changes_no_row_count() {
 }
 
 #[test]
+fn large_user_ranges_that_overflow_are_refused() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let url = db.url_string();
+    let args = [
+        "seed",
+        "--users",
+        "2",
+        "--first-user",
+        "9223372036854775807",
+        "--days",
+        "1",
+    ];
+    assert_refused(&url, &args, 1, "runs past the largest user id");
+}
+
+#[test]
+fn help_never_shows_the_database_password() {
+    let output = tally("postgres://tally:s3cret@127.0.0.1:1/tally", &["--help"]);
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("DATABASE_URL"), "{help}");
+    assert!(!help.contains("s3cret"), "{help}");
+}
+
+#[test]
+fn collect_refuses_an_unknown_user_in_one_line() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    assert_refused(
+        &db.url_string(),
+        &["collect", "42"],
+        1,
+        "user 42 does not exist",
+    );
+}
+
+#[test]
 fn migrate_reports_an_up_to_date_schema() {
     let db = TestDatabase::create(Backend::Sqlite).unwrap();
     let first = tally(&db.url_string(), &["migrate"]);

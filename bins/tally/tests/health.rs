@@ -74,3 +74,22 @@ async fn unknown_paths_get_a_json_404() {
             .contains("/nowhere")
     );
 }
+
+#[actix_web::test]
+async fn head_requests_are_answered_like_get_without_a_body() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let app = test::init_service(App::new().configure(configure(
+        AppState::from_store(Arc::new(db.store())).unwrap(),
+    )))
+    .await;
+    for uri in ["/healthz", "/api/v1/analytics/overview/1"] {
+        let request = test::TestRequest::default()
+            .method(actix_web::http::Method::HEAD)
+            .uri(uri)
+            .to_request();
+        let response = test::call_service(&app, request).await;
+        let status = response.status().as_u16();
+        assert_ne!(status, 405, "{uri}");
+        assert!(status == 200 || status == 404, "{uri}: {status}");
+    }
+}

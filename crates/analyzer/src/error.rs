@@ -7,7 +7,10 @@
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AnalyzerError {
     /// The time zone is not an IANA name that the bundled database knows.
-    #[error("unknown time zone '{given}'; expected an IANA name such as Europe/Berlin or UTC")]
+    #[error(
+        "unknown time zone '{}'; expected an IANA name such as Europe/Berlin or UTC",
+        tally_domain::excerpt(.given)
+    )]
     UnknownTimezone {
         /// The text that did not match.
         given: String,

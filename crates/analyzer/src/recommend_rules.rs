@@ -159,6 +159,10 @@ pub(crate) fn focus_advice(facts: &PeriodFacts<'_>) -> Option<Recommendation> {
     })
 }
 
+/// Weeks a posting rate must have been kept before its weekly engagement is compared:
+/// a median of two weeks is one viral post away from any value.
+const MIN_WEEKS_PER_RATE: usize = 3;
+
 /// How often to post: the weekly number of posts whose weeks engaged most.
 pub(crate) fn frequency_advice(
     platform: Platform,
@@ -169,7 +173,7 @@ pub(crate) fn frequency_advice(
     let bands: Vec<(&FrequencyBand, f64)> = frequency
         .by_posts_per_week
         .iter()
-        .filter(|band| band.weeks >= 2 && band.posts_per_week >= 1)
+        .filter(|band| band.weeks >= MIN_WEEKS_PER_RATE && band.posts_per_week >= 1)
         .filter_map(|band| Some((band, band.median_weekly_engagement?)))
         .collect();
 

@@ -82,6 +82,24 @@ impl fmt::Display for ComparisonMeasure {
     }
 }
 
+/// A string schema whose `enum` lists the measures' names, as `name_enum!` gives name sets.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ComparisonMeasure {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(ComparisonMeasure::ALL.iter().map(|m| m.as_str())))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ComparisonMeasure {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("ComparisonMeasure")
+    }
+}
+
 impl FromStr for ComparisonMeasure {
     type Err = ParseNameError;
 

@@ -15,6 +15,9 @@
 //!   missing bar; whether a line joins across it is set per chart;
 //! - empty input gives a well-formed chart with empty labels and datasets.
 //!
+//! With the `openapi` feature, the model and [`ComparisonMeasure`] implement utoipa's
+//! `ToSchema`, so that an HTTP layer can describe configurations in an OpenAPI document.
+//!
 //! ```
 //! use tally_analyzer::{AnalysisPeriod, Dataset, SeriesMetric, parse_timezone, time_series};
 //! use tally_domain::{DateRange, UserId};

@@ -2,7 +2,8 @@
 //!
 //! Only what tally's charts use is modelled. Every optional field is left out of the JSON when
 //! it is `None`, so Chart.js applies its defaults there; nothing in the model can hold a
-//! JavaScript function, so every configuration is plain JSON.
+//! JavaScript function, so every configuration is plain JSON. With the crate's `openapi`
+//! feature, every type also derives utoipa's `ToSchema`.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,7 @@ use serde::Serialize;
 
 /// A complete chart: `new Chart(canvas, config)` renders it as serialized.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChartConfig {
     /// The chart type.
     #[serde(rename = "type")]
@@ -22,6 +24,7 @@ pub struct ChartConfig {
 
 /// The built-in Chart.js chart types that tally draws.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum ChartKind {
     /// Lines over a category axis.
@@ -36,6 +39,7 @@ pub enum ChartKind {
 
 /// The labels of the index axis and the datasets drawn against them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChartData {
     /// One label per data point (empty for bubble charts, whose points carry `x` and `y`).
     pub labels: Vec<String>,
@@ -45,6 +49,7 @@ pub struct ChartData {
 
 /// One series of values with its styling.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChartDataset {
     /// The name shown in the legend and tooltips.
@@ -102,6 +107,7 @@ impl ChartDataset {
 
 /// One entry of a dataset's `data`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum DataPoint {
     /// A value on the value axis; `None` is `null`, which Chart.js draws as a gap.
@@ -112,6 +118,7 @@ pub enum DataPoint {
 
 /// A bubble placed on two category axes.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BubblePoint {
     /// The label of the x axis category, such as `"09:00"`.
     pub x: String,
@@ -123,6 +130,7 @@ pub struct BubblePoint {
 
 /// A color for a whole dataset, or one color per data point.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Paint {
     /// One CSS color for every point.
@@ -133,6 +141,7 @@ pub enum Paint {
 
 /// The `options` object of a chart.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChartOptions {
     /// Resize with the canvas's container.
@@ -175,6 +184,7 @@ impl ChartOptions {
 
 /// A cartesian axis direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Axis {
     /// Horizontal.
@@ -185,6 +195,7 @@ pub enum Axis {
 
 /// A side of the chart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Position {
     /// Above the chart area.
@@ -199,6 +210,7 @@ pub enum Position {
 
 /// Tooltip and hover behaviour.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Interaction {
     /// `"index"` selects every dataset's point at the hovered label.
     pub mode: String,
@@ -218,6 +230,7 @@ impl Interaction {
 
 /// The built-in plugins that tally configures.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plugins {
     /// The chart title.
     pub title: Title,
@@ -230,6 +243,7 @@ pub struct Plugins {
 
 /// A title or subtitle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Title {
     /// Whether it is drawn.
     pub display: bool,
@@ -249,6 +263,7 @@ impl Title {
 
 /// The legend.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Legend {
     /// Whether it is drawn.
     pub display: bool,
@@ -258,6 +273,7 @@ pub struct Legend {
 
 /// One axis in `options.scales`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Scale {
     /// The scale type; absent lets Chart.js pick the chart type's default.
@@ -308,6 +324,7 @@ impl Scale {
 
 /// The axis scale types tally uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ScaleKind {
     /// Numbers placed proportionally.
@@ -318,6 +335,7 @@ pub enum ScaleKind {
 
 /// Tick settings of an axis.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ticks {
     /// Decimal places the tick step is rounded to (0 for counts).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -326,6 +344,7 @@ pub struct Ticks {
 
 /// Grid line settings of an axis.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Grid {
     /// Whether the axis's grid lines cross the chart area (off for a second value axis).

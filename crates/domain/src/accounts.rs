@@ -17,6 +17,7 @@ crate::name_enum!(
 
 /// A person or organisation whose accounts tally analyzes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// The user's id.
     pub id: UserId,
@@ -41,6 +42,7 @@ pub struct NewUser {
 
 /// One connected account of a user on one platform.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
     /// tally's id of the account.
     pub id: AccountId,

@@ -42,6 +42,7 @@ crate::name_enum!(
 
 /// What collecting one account achieved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountOutcome {
     /// The account.
     pub account_id: AccountId,
@@ -63,6 +64,7 @@ pub struct AccountOutcome {
 
 /// One collection run for one user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Job {
     /// The job's id.
     pub id: JobId,

@@ -6,8 +6,8 @@
 //! name that crosses an API boundary parses from its lowercase string form, and a failed
 //! parse lists the valid values.
 //!
-//! The `openapi` feature gives the closed name sets and the identifiers utoipa schemas, for
-//! HTTP layers that publish an OpenAPI document.
+//! The `openapi` feature gives the closed name sets, the identifiers, users, accounts and
+//! jobs utoipa schemas, for HTTP layers that publish an OpenAPI document.
 //!
 //! ```
 //! use tally_domain::Platform;
@@ -33,6 +33,7 @@ pub use ids::{AccountId, JobId, PostId, UserId};
 pub use jobs::{AccountOutcome, Job, JobResult, JobState, OutcomeState};
 pub use names::{
     AccountMetric, ContentType, EngagementKind, ParseNameError, PerformanceMetric, Platform,
+    excerpt,
 };
 pub use period::{DateRange, DateRangeError};
 pub use records::{

@@ -4,9 +4,20 @@
 //! the CLI and the database use; parsing is case-insensitive and the error lists every valid
 //! value, so a person who mistyped a name learns the right one from the message.
 
+/// `text` as echoed in a message for people: at most 64 characters, so that an absurdly
+/// long input is not sent back whole.
+pub fn excerpt(text: &str) -> String {
+    const MAX_CHARS: usize = 64;
+    if text.chars().count() <= MAX_CHARS {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(MAX_CHARS).collect();
+    format!("{kept}…")
+}
+
 /// A name that is not one of the values of a closed set.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {kind} '{given}'; valid values: {}", .valid.join(", "))]
+#[error("unknown {kind} '{}'; valid values: {}", excerpt(.given), .valid.join(", "))]
 pub struct ParseNameError {
     /// What was being parsed, such as "platform".
     pub kind: &'static str,
@@ -16,14 +27,6 @@ pub struct ParseNameError {
     pub valid: Vec<&'static str>,
 }
 
-/// Declares a closed set of names: an enum with `ALL`, `as_str`, `Display`, a
-/// case-insensitive `FromStr` whose error is a [`ParseNameError`] listing every value, and
-/// serde string forms. Other tally crates declare their own sets with it.
-///
-/// With this crate's `openapi` feature, the set also implements utoipa's `PartialSchema`
-/// and `ToSchema`: a string schema whose `enum` lists the canonical names (aliases parse but
-/// are not listed, since responses only carry canonical names). Crates that invoke the macro
-/// need no feature of their own for that.
 /// The utoipa schema of a name set: a string whose `enum` lists the canonical names.
 #[cfg(feature = "openapi")]
 #[macro_export]
@@ -56,6 +59,14 @@ macro_rules! __name_enum_schema {
     ($name:ident) => {};
 }
 
+/// Declares a closed set of names: an enum with `ALL`, `as_str`, `Display`, a
+/// case-insensitive `FromStr` whose error is a [`ParseNameError`] listing every value, and
+/// serde string forms. Other tally crates declare their own sets with it.
+///
+/// With this crate's `openapi` feature, the set also implements utoipa's `PartialSchema`
+/// and `ToSchema`: a string schema whose `enum` lists the canonical names (aliases parse but
+/// are not listed, since responses only carry canonical names). Crates that invoke the macro
+/// need no feature of their own for that.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! name_enum {
@@ -300,6 +311,15 @@ mod tests {
             "unknown platform 'myspace'; valid values: mastodon, bluesky, x, youtube, \
              instagram, facebook, linkedin, tiktok, threads"
         );
+    }
+
+    #[test]
+    fn long_inputs_are_shortened_in_messages() {
+        let long = "y".repeat(1_000);
+        let message = long.parse::<Platform>().unwrap_err().to_string();
+        assert!(message.len() < 250, "{message}");
+        assert!(message.contains("yyy…'"), "{message}");
+        assert_eq!(excerpt("short"), "short");
     }
 
     #[test]

@@ -334,10 +334,10 @@ impl<'a> AccountGenerator<'a> {
 
         let external_id = format!("{}-{}-{}", self.platform, day.format("%Y%m%d"), index + 1);
         for (hours_after, share) in OBSERVATIONS {
-            let observed_at = published_at + Duration::hours(*hours_after);
-            if observed_at > self.cutoff {
+            let observed_at = published_at.checked_add_signed(Duration::hours(*hours_after));
+            let Some(observed_at) = observed_at.filter(|at| *at <= self.cutoff) else {
                 break;
-            }
+            };
             for (counter, value) in &finals {
                 let value = count(value * share);
                 match counter {

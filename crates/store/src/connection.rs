@@ -18,7 +18,7 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrati
 const MIGRATION_LOCK_KEY: i64 = 0x7461_6c6c_795f_6d67;
 
 /// How long an SQLite connection waits for another writer before giving up, in milliseconds.
-const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 30_000;
 
 /// An open connection to one of the two backends.
 ///
@@ -195,11 +195,15 @@ pub fn connect_and_migrate(url: &DatabaseUrl, max_connections: u32) -> StoreResu
     }
     drop(first);
 
+    // A PostgreSQL connection can be closed by the server (a restart, a failover, an idle
+    // time-out); checking it out with a ping lets the pool replace it instead of handing
+    // out a dead connection forever. SQLite files do not go away, so skip the ping there.
+    let ping_on_checkout = matches!(url, DatabaseUrl::Postgres(_));
     let pool = r2d2::Pool::builder()
         .max_size(max_connections)
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(10))
-        .test_on_check_out(false)
+        .test_on_check_out(ping_on_checkout)
         .build_unchecked(ConnectionManager::new(url.clone()));
     Ok(pool)
 }

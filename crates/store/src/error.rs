@@ -45,5 +45,50 @@ pub enum StoreError {
     Corrupt(#[from] ParseNameError),
 }
 
+impl StoreError {
+    /// Whether the failure is the database being out of reach or overloaded, which may pass
+    /// by itself (as opposed to a bad query or bad data).
+    pub fn is_unavailable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            StoreError::Connect(_) | StoreError::Pool(_) => true,
+            StoreError::Query(Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)) => true,
+            StoreError::Query(Error::DatabaseError(_, info)) => {
+                let message = info.message();
+                [
+                    "no connection to the server",
+                    "server closed the connection",
+                    "terminating connection",
+                ]
+                .iter()
+                .any(|sign| message.contains(sign))
+            }
+            _ => false,
+        }
+    }
+}
+
 /// The result of a storage operation.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::*;
+
+    fn database_error(kind: DatabaseErrorKind, message: &str) -> StoreError {
+        StoreError::Query(Error::DatabaseError(kind, Box::new(message.to_owned())))
+    }
+
+    #[test]
+    fn lost_connections_count_as_unavailable_and_bad_queries_do_not() {
+        assert!(database_error(DatabaseErrorKind::ClosedConnection, "gone").is_unavailable());
+        let dropped = "server closed the connection unexpectedly";
+        assert!(database_error(DatabaseErrorKind::Unknown, dropped).is_unavailable());
+        let violation = database_error(DatabaseErrorKind::UniqueViolation, "duplicate key");
+        assert!(!violation.is_unavailable());
+        assert!(!StoreError::Query(Error::NotFound).is_unavailable());
+        assert!(!StoreError::UnknownAccount(AccountId(1)).is_unavailable());
+    }
+}

@@ -46,6 +46,17 @@ impl DatabaseUrl {
                     .into(),
             ));
         }
+        if text.contains(['=', '?']) {
+            return Err(StoreError::InvalidUrl(format!(
+                "'{text}' is neither a file path nor a URL; write SQLite locations as a plain \
+                 path or sqlite://path, and PostgreSQL ones as postgres://user@host/database"
+            )));
+        }
+        if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+            return Err(StoreError::InvalidUrl(format!(
+                "'{text}' names a folder; give the path of the database file, such as {text}tally.db"
+            )));
+        }
         if text == ":memory:" {
             return Err(StoreError::InvalidUrl(
                 "an in-memory SQLite database is private to one connection; use a file path".into(),
@@ -80,6 +91,29 @@ impl fmt::Display for DatabaseUrl {
 }
 
 fn redact_password(url: &str) -> String {
+    let (url, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(redact_query_password(query))),
+        None => (url, None),
+    };
+    let base = redact_userinfo_password(url);
+    match query {
+        Some(query) => format!("{base}?{query}"),
+        None => base,
+    }
+}
+
+fn redact_query_password(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if name.eq_ignore_ascii_case("password") => format!("{name}=***"),
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn redact_userinfo_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
@@ -143,6 +177,9 @@ mod tests {
             ("sqlite://", "names no file"),
             ("host=localhost user=me", "keyword=value"),
             (":memory:", "in-memory"),
+            ("host=localhost", "neither a file path nor a URL"),
+            ("?mode=ro", "neither a file path nor a URL"),
+            ("/tmp/data/", "names a folder"),
         ];
         for (url, expected) in cases {
             let message = DatabaseUrl::parse(url).unwrap_err().to_string();
@@ -158,5 +195,10 @@ mod tests {
             "postgres://tally:***@db.internal:5432/tally"
         );
         assert!(!format!("{url:?}").contains("s3cret"));
+        let url = DatabaseUrl::parse("postgres://127.0.0.1:1/tally?user=x&password=p4ss").unwrap();
+        assert_eq!(
+            url.to_string(),
+            "postgres://127.0.0.1:1/tally?user=x&password=***"
+        );
     }
 }

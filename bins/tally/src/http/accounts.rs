@@ -7,10 +7,17 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Deserializer};
 use tally_analyzer::parse_timezone;
-use tally_domain::{AccountId, AccountUpdate, NewAccount, NewUser, Platform, Secret};
+use tally_domain::{
+    Account, AccountId, AccountUpdate, NewAccount, NewUser, Platform, Secret, User,
+};
+use utoipa::ToSchema;
 
 use super::analytics::user_id;
 use super::load::{blocking, require_user};
+use super::openapi::{
+    AccountErrors, AccountMethodNotAllowed, AccountsMethodNotAllowed, BodyErrors, ErrorBody,
+    ServerErrors, UserMethodNotAllowed, UserPath,
+};
 use super::{ApiError, AppState};
 
 /// Longest handle accepted, in characters.
@@ -19,42 +26,50 @@ const MAX_HANDLE_CHARS: usize = 200;
 const MAX_CREDENTIAL_BYTES: usize = 8 * 1024;
 
 /// The body of `PUT /users/{user_id}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserBody {
     /// A name to show.
+    #[schema(min_length = 1, max_length = 200, examples("Test Creator"))]
     pub name: String,
     /// The user's IANA time zone; UTC when absent.
     #[serde(default)]
+    #[schema(examples("Europe/Berlin"))]
     pub timezone: Option<String>,
 }
 
 /// The body of `POST /accounts/{user_id}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAccountBody {
-    /// The platform, such as `mastodon`.
+    /// The platform, such as `mastodon`; case-insensitive, and `twitter` is accepted for `x`.
+    #[schema(value_type = Platform)]
     pub platform: String,
     /// The handle or the platform's id of the account.
+    #[schema(min_length = 1, max_length = 200, examples("test_creator"))]
     pub handle: String,
     /// The server the account lives on: required for Mastodon, optional elsewhere.
     #[serde(default)]
+    #[schema(examples("https://example.social"))]
     pub base_url: Option<String>,
     /// The access token or API key collection presents to the platform.
     #[serde(default)]
+    #[schema(value_type = Option<String>, format = Password, write_only)]
     pub credential: Option<Secret>,
 }
 
 /// The body of `PATCH /accounts/{user_id}/{account_id}`: absent fields stay as they are,
 /// `null` clears them.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountUpdateBody {
     /// A new server, or `null` to clear it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, examples("https://example.social"))]
     pub base_url: Option<Option<String>>,
     /// A new credential, or `null` to remove it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = Password, write_only)]
     pub credential: Option<Option<Secret>>,
 }
 
@@ -115,6 +130,26 @@ fn valid_credential(credential: Option<Secret>) -> Result<Option<Secret>, ApiErr
 }
 
 /// `PUT /users/{user_id}`: creates the user, or renames it and changes its time zone.
+#[utoipa::path(
+    put,
+    path = "/api/v1/analytics/users/{user_id}",
+    tag = "accounts",
+    params(UserPath),
+    request_body = UserBody,
+    responses(
+        (status = 200, description = "The user as stored, created or updated.", body = User),
+        (
+            status = 400,
+            description = "A malformed id in the path, or a body that is not JSON, has an \
+                unknown field, lacks the name or holds an invalid value; the message says \
+                which, and what is valid.",
+            body = ErrorBody
+        ),
+        BodyErrors,
+        ServerErrors,
+        UserMethodNotAllowed,
+    )
+)]
 pub async fn put_user(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -144,6 +179,18 @@ pub async fn put_user(
 }
 
 /// `GET /users/{user_id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/users/{user_id}",
+    tag = "accounts",
+    params(UserPath),
+    responses(
+        (status = 200, description = "The user.", body = User),
+        AccountErrors,
+        ServerErrors,
+        UserMethodNotAllowed,
+    )
+)]
 pub async fn get_user(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -154,6 +201,18 @@ pub async fn get_user(
 }
 
 /// `GET /accounts/{user_id}`: the user's accounts, without credentials.
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/accounts/{user_id}",
+    tag = "accounts",
+    params(UserPath),
+    responses(
+        (status = 200, description = "The user's connected accounts.", body = Vec<Account>),
+        AccountErrors,
+        ServerErrors,
+        AccountsMethodNotAllowed,
+    )
+)]
 pub async fn list_accounts(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -169,6 +228,26 @@ pub async fn list_accounts(
 
 /// `POST /accounts/{user_id}`: connects an account (or updates the one with the same
 /// platform and handle); 201 with its `Location`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/analytics/accounts/{user_id}",
+    tag = "accounts",
+    params(UserPath),
+    request_body = NewAccountBody,
+    responses(
+        (
+            status = 201,
+            description = "The account as stored; connecting the same platform and handle \
+                again updates that account.",
+            body = Account,
+            headers(("Location" = String, description = "The account's URL."))
+        ),
+        AccountErrors,
+        BodyErrors,
+        ServerErrors,
+        AccountsMethodNotAllowed,
+    )
+)]
 pub async fn add_account(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -210,6 +289,26 @@ pub async fn add_account(
 }
 
 /// `GET /accounts/{user_id}/{account_id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/accounts/{user_id}/{account_id}",
+    tag = "accounts",
+    params(
+        UserPath,
+        (
+            "account_id" = i64,
+            Path,
+            description = "tally's id of the account.",
+            minimum = 1
+        ),
+    ),
+    responses(
+        (status = 200, description = "The account.", body = Account),
+        AccountErrors,
+        ServerErrors,
+        AccountMethodNotAllowed,
+    )
+)]
 pub async fn get_account(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -227,6 +326,28 @@ pub async fn get_account(
 
 /// `PATCH /accounts/{user_id}/{account_id}`: a new server or credential. A new credential
 /// makes an account that needed re-authorization active again.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/analytics/accounts/{user_id}/{account_id}",
+    tag = "accounts",
+    params(
+        UserPath,
+        (
+            "account_id" = i64,
+            Path,
+            description = "tally's id of the account.",
+            minimum = 1
+        ),
+    ),
+    request_body = AccountUpdateBody,
+    responses(
+        (status = 200, description = "The account as updated.", body = Account),
+        AccountErrors,
+        BodyErrors,
+        ServerErrors,
+        AccountMethodNotAllowed,
+    )
+)]
 pub async fn update_account(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -261,6 +382,26 @@ pub async fn update_account(
 
 /// `DELETE /accounts/{user_id}/{account_id}`: removes the account and everything stored
 /// for it; 204.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/analytics/accounts/{user_id}/{account_id}",
+    tag = "accounts",
+    params(
+        UserPath,
+        (
+            "account_id" = i64,
+            Path,
+            description = "tally's id of the account.",
+            minimum = 1
+        ),
+    ),
+    responses(
+        (status = 204, description = "The account and everything stored for it are removed."),
+        AccountErrors,
+        ServerErrors,
+        AccountMethodNotAllowed,
+    )
+)]
 pub async fn delete_account(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -278,4 +419,23 @@ pub async fn delete_account(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::PartialSchema;
+
+    use super::*;
+
+    #[test]
+    fn documented_lengths_are_the_enforced_ones() {
+        let user = serde_json::to_value(UserBody::schema()).unwrap();
+        let account = serde_json::to_value(NewAccountBody::schema()).unwrap();
+        for length in [
+            &user["properties"]["name"]["maxLength"],
+            &account["properties"]["handle"]["maxLength"],
+        ] {
+            assert_eq!(*length, MAX_HANDLE_CHARS);
+        }
+    }
 }

@@ -9,8 +9,14 @@ use tally_domain::{Job, JobId};
 
 use super::analytics::user_id;
 use super::load::{blocking, require_user};
+use super::openapi::{
+    CollectErrors, CollectMethodNotAllowed, CollectQuery, MethodNotAllowed, ServerErrors, UserPath,
+};
 use super::{ApiError, AppState};
 use crate::collect::MAX_DAYS_BACK;
+
+/// How many days back a collection reads when the query names no `days_back`.
+pub(super) const DEFAULT_DAYS_BACK: u32 = 7;
 
 /// How long a foreground collection waits for a job that a background worker took.
 const FOREGROUND_WAIT: Duration = Duration::from_secs(15 * 60);
@@ -23,7 +29,7 @@ struct CollectParams {
 
 fn collect_params(query: &str) -> Result<CollectParams, ApiError> {
     let mut params = CollectParams {
-        days_back: 7,
+        days_back: DEFAULT_DAYS_BACK,
         background: true,
     };
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
@@ -80,6 +86,30 @@ fn accepted(job: &Job) -> HttpResponse {
 /// of the user. In the background it answers 202 at once with the job and its `Location`;
 /// in the foreground it answers 200 with the finished job. While a job of the user is
 /// queued or running, that job is returned (202) instead of a new one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/analytics/collect/{user_id}",
+    tag = "collection",
+    params(UserPath, CollectQuery),
+    responses(
+        (
+            status = 200,
+            description = "In the foreground: the finished job, with one outcome per account.",
+            body = Job
+        ),
+        (
+            status = 202,
+            description = "In the background, the new job, queued; or, while a job of the user \
+                is already queued or running, that job instead of a new one. Poll its \
+                `Location` until its state is `succeeded`, `partial` or `failed`.",
+            body = Job,
+            headers(("Location" = String, description = "The job's URL."))
+        ),
+        CollectErrors,
+        ServerErrors,
+        CollectMethodNotAllowed,
+    )
+)]
 pub async fn post_collect(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -107,6 +137,10 @@ pub async fn post_collect(
         Ok(None) => wait_for(&state, job.id).await?,
         Err(error) => return Err(ApiError::internal(&error)),
     };
+    if finished.state.is_active() {
+        // A worker still runs it after the wait: say where to follow it instead.
+        return Ok(accepted(&finished));
+    }
     Ok(HttpResponse::Ok().json(finished))
 }
 
@@ -126,6 +160,22 @@ async fn wait_for(state: &AppState, id: JobId) -> Result<Job, ApiError> {
 }
 
 /// `GET /jobs/{job_id}`: a collection job's state, counts and per-account outcomes.
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/jobs/{job_id}",
+    tag = "collection",
+    params(("job_id" = i64, Path, description = "tally's id of the job.", minimum = 1)),
+    responses(
+        (
+            status = 200,
+            description = "The job, with its outcomes once it has finished.",
+            body = Job
+        ),
+        CollectErrors,
+        ServerErrors,
+        MethodNotAllowed,
+    )
+)]
 pub async fn get_job(
     state: web::Data<AppState>,
     path: web::Path<String>,

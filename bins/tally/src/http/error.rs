@@ -67,8 +67,12 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownAccount(account) => {
                 ApiError::not_found(format!("account {account} does not exist"))
             }
-            StoreError::Pool(_) | StoreError::Connect(_) => {
-                tracing::error!(%error, "database unavailable");
+            StoreError::Pool(_) => {
+                tracing::warn!(%error, "no database connection became free in time");
+                ApiError::unavailable("tally is busy; try again shortly")
+            }
+            other if other.is_unavailable() => {
+                tracing::error!(error = %other, "database unavailable");
                 ApiError::unavailable("the database is not answering; try again shortly")
             }
             other => ApiError::internal(&other),

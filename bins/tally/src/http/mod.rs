@@ -12,7 +12,7 @@ mod visualization;
 
 use std::sync::Arc;
 
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpServer, guard, web};
 use anyhow::Context;
 use tally_store::{AccountStore, AnalyticsStore, DieselStore, Health, IngestStore, JobStore};
 use tracing_actix_web::TracingLogger;
@@ -83,46 +83,46 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             )
             .app_data(web::QueryConfig::default().error_handler(error::query_error))
             .app_data(web::PathConfig::default().error_handler(error::path_error))
-            .service(get_only("/healthz", web::get().to(health::get_health)))
+            .service(get_only("/healthz", read().to(health::get_health)))
             .service(get_only(
                 "/api/v1/openapi.json",
-                web::get().to(openapi::get_openapi),
+                read().to(openapi::get_openapi),
             ))
             .service(
                 web::scope("/api/v1/analytics")
                     .service(get_only(
                         "/overview/{user_id}",
-                        web::get().to(analytics::get_overview),
+                        read().to(analytics::get_overview),
                     ))
                     .service(get_only(
                         "/platform/{user_id}/{platform}",
-                        web::get().to(analytics::get_platform),
+                        read().to(analytics::get_platform),
                     ))
                     .service(get_only(
                         "/content/{user_id}/{platform}/{post_id}",
-                        web::get().to(analytics::get_content),
+                        read().to(analytics::get_content),
                     ))
                     .service(get_only(
                         "/recommendations/{user_id}",
-                        web::get().to(analytics::get_recommendations),
+                        read().to(analytics::get_recommendations),
                     ))
                     .service(get_only(
                         "/comparative/{user_id}",
-                        web::get().to(analytics::get_comparative),
+                        read().to(analytics::get_comparative),
                     ))
                     .service(get_only(
                         "/chart/{user_id}/{metric}",
-                        web::get().to(analytics::get_chart),
+                        read().to(analytics::get_chart),
                     ))
                     .service(get_only(
                         "/visualization/{user_id}/{chart_type}",
-                        web::get().to(visualization::get_visualization),
+                        read().to(visualization::get_visualization),
                     ))
                     .service(with_methods(
                         "/users/{user_id}",
                         "GET, HEAD, PUT",
                         vec![
-                            web::get().to(accounts::get_user),
+                            read().to(accounts::get_user),
                             web::put().to(accounts::put_user),
                         ],
                     ))
@@ -130,7 +130,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         "/accounts/{user_id}",
                         "GET, HEAD, POST",
                         vec![
-                            web::get().to(accounts::list_accounts),
+                            read().to(accounts::list_accounts),
                             web::post().to(accounts::add_account),
                         ],
                     ))
@@ -138,7 +138,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         "/accounts/{user_id}/{account_id}",
                         "GET, HEAD, PATCH, DELETE",
                         vec![
-                            web::get().to(accounts::get_account),
+                            read().to(accounts::get_account),
                             web::patch().to(accounts::update_account),
                             web::delete().to(accounts::delete_account),
                         ],
@@ -148,10 +148,15 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         "POST",
                         vec![web::post().to(collect::post_collect)],
                     ))
-                    .service(get_only("/jobs/{job_id}", web::get().to(collect::get_job))),
+                    .service(get_only("/jobs/{job_id}", read().to(collect::get_job))),
             )
             .default_service(web::to(error::not_found));
     }
+}
+
+/// A route for GET and HEAD; actix sends HEAD answers without their body.
+fn read() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
 /// A resource answering GET (and HEAD), and 405 with an `Allow` header to other methods.
@@ -205,7 +210,7 @@ pub fn serve(mut state: AppState, args: &ServeArgs) -> anyhow::Result<()> {
                 .configure(configure(state.clone()))
         });
         if let Some(workers) = workers {
-            server = server.workers(workers.max(1));
+            server = server.workers(usize::from(workers.max(1)));
         }
         let server = server
             .bind(bind)

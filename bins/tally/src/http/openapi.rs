@@ -6,23 +6,29 @@
 //! 1. derive `ToSchema` on its body type (library crates do it behind their `openapi`
 //!    feature: `#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]`);
 //! 2. annotate the handler with `#[utoipa::path(...)]` as `analytics::get_platform` is: the
-//!    full path, a tag, the parameters ([`UserPath`] for `{user_id}`, a tuple for each other
-//!    path parameter, [`AnalyticsQuery`] when it reads the common query parameters), the 200
-//!    body, [`AnalyticsErrors`] and [`MethodNotAllowed`];
+//!    method, the full path, a tag, the parameters ([`UserPath`] for `{user_id}`, a tuple for
+//!    each other path parameter, [`AnalyticsQuery`] when it reads the common query
+//!    parameters), the request body if any, the success responses with their bodies and
+//!    headers, the failures ([`AnalyticsErrors`]; or [`AccountErrors`], [`CollectErrors`],
+//!    [`BodyErrors`] and [`ServerErrors`]) and the 405 of its resource, whose `Allow` header
+//!    lists the resource's methods ([`MethodNotAllowed`] for GET and HEAD);
 //! 3. list the handler in `paths(...)` of [`ApiDoc`];
-//! 4. add the route to `ROUTES` in `tests/openapi.rs`, which checks that every listed route is
-//!    served and documented with its parameters, that the document is valid OpenAPI 3.1, and
-//!    that the bodies the endpoints send match their schemas.
+//! 4. add the route to `ROUTES` in `tests/openapi.rs`, with its methods and query parameters,
+//!    and send it a request in `bodies_match_their_documented_schemas`. The tests check that
+//!    every listed route is served and documented with its methods and parameters, that the
+//!    document is valid OpenAPI 3.1, and that the bodies the endpoints send match their
+//!    schemas.
 
 use std::sync::LazyLock;
 
 use actix_web::HttpResponse;
 use chrono::NaiveDate;
-use tally_analyzer::{Granularity, RateBy};
+use tally_analyzer::{Granularity, RateBy, SeriesMetric};
+use tally_charts::{ChartConfig, ComparisonMeasure};
 use tally_domain::Platform;
 use utoipa::{IntoParams, IntoResponses, OpenApi, ToSchema};
 
-use super::{analytics, health};
+use super::{accounts, analytics, collect, health, visualization};
 
 /// The document: every endpoint, its parameters and the schemas of its bodies.
 #[derive(OpenApi)]
@@ -44,10 +50,30 @@ use super::{analytics, health};
         analytics::get_recommendations,
         analytics::get_comparative,
         analytics::get_chart,
+        visualization::get_visualization,
+        accounts::get_user,
+        accounts::put_user,
+        accounts::list_accounts,
+        accounts::add_account,
+        accounts::get_account,
+        accounts::update_account,
+        accounts::delete_account,
+        collect::post_collect,
+        collect::get_job,
     ),
-    components(schemas(ErrorBody)),
+    // Utoipa collects the schemas that bodies refer to, not those only parameters refer to.
+    components(schemas(ErrorBody, visualization::ChartType, ComparisonMeasure)),
     tags(
         (name = "analytics", description = "Analyses of one user's accounts over a period."),
+        (
+            name = "accounts",
+            description = "Users and their connected accounts. Credentials are write-only: \
+                no response contains one."
+        ),
+        (
+            name = "collection",
+            description = "Collecting a user's accounts from their platforms, as jobs."
+        ),
         (name = "meta", description = "Health and this document."),
     )
 )]
@@ -112,6 +138,50 @@ pub struct AnalyticsQuery {
     pub rate_by: Option<RateBy>,
 }
 
+/// The query parameters of the visualization endpoint besides [`AnalyticsQuery`].
+///
+/// Like [`AnalyticsQuery`], this type only describes them; the handler parses them together
+/// with the common ones.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChartQuery {
+    /// The metric of the `time_series` chart, in the dashboard too (default `engagement`);
+    /// singular names such as `like` are accepted too.
+    #[param(default = json!(visualization::DEFAULT_METRIC))]
+    pub metric: Option<SeriesMetric>,
+    /// The measure of the `platform_comparison` chart, in the dashboard too (default
+    /// `engagement_rate`).
+    #[param(default = json!(visualization::DEFAULT_MEASURE.as_str()))]
+    pub measure: Option<ComparisonMeasure>,
+}
+
+/// The body of a visualization: one chart's configuration, or the dashboard.
+// This type only describes the body; the handler serializes either form directly.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum VisualizationBody {
+    /// A Chart.js v4 configuration, for every chart type but `dashboard`.
+    Chart(ChartConfig),
+    /// The summary figures and a configuration of every other chart type, for `dashboard`.
+    Dashboard(Box<visualization::Dashboard>),
+}
+
+/// The query parameters of `POST /collect/{user_id}`.
+///
+/// This type only describes them; the handler parses the query string itself, and refuses
+/// unknown names.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CollectQuery {
+    /// How many days back posts are collected (default 7).
+    #[param(minimum = 1, maximum = 365, default = json!(collect::DEFAULT_DAYS_BACK))]
+    pub days_back: Option<u32>,
+    /// Whether to answer 202 at once and collect in the background, or to collect first and
+    /// answer 200 with the finished job (default `true`); `1` and `0` are accepted too.
+    #[param(default = true)]
+    pub background: Option<bool>,
+}
+
 /// The error body of every failure: `{"error": {"code", "message"}}`.
 #[derive(ToSchema)]
 pub struct ErrorBody {
@@ -123,8 +193,8 @@ pub struct ErrorBody {
 #[derive(ToSchema)]
 pub struct ErrorDetail {
     /// A stable machine-readable code, such as `invalid_parameter`, `unknown_parameter`,
-    /// `invalid_path`, `invalid_period`, `not_found`, `method_not_allowed`, `internal` or
-    /// `unavailable`.
+    /// `invalid_path`, `invalid_period`, `invalid_body`, `not_found`, `method_not_allowed`,
+    /// `internal` or `unavailable`.
     #[schema(examples("invalid_parameter"))]
     pub code: String,
     /// An English sentence; for a client mistake it lists the valid values.
@@ -152,10 +222,95 @@ pub enum AnalyticsErrors {
     Unavailable(ErrorBody),
 }
 
-/// The answer of every endpoint to a method other than GET or HEAD, with an [`ErrorBody`].
+/// The failures of the user and account endpoints, each with an [`ErrorBody`].
+#[derive(IntoResponses)]
+pub enum AccountErrors {
+    /// A malformed id in the path or, where a body is sent, a body that is not JSON, has an
+    /// unknown field, lacks a required one or holds an invalid value; the message says which,
+    /// and what is valid.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// The user does not exist, or has no such account.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+}
+
+/// The failures of the collection endpoints, each with an [`ErrorBody`].
+#[derive(IntoResponses)]
+pub enum CollectErrors {
+    /// A malformed id in the path, or a query parameter that is unknown or out of range; the
+    /// message lists what is valid.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// The user or the job does not exist.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+}
+
+/// The failures of an endpoint that reads a JSON body, each with an [`ErrorBody`].
+#[derive(IntoResponses)]
+pub enum BodyErrors {
+    /// The body is larger than 256 KiB.
+    #[response(status = 413)]
+    PayloadTooLarge(ErrorBody),
+    /// The body is not sent as `application/json`.
+    #[response(status = 415)]
+    UnsupportedMediaType(ErrorBody),
+}
+
+/// The failures of tally itself, each with an [`ErrorBody`].
+#[derive(IntoResponses)]
+pub enum ServerErrors {
+    /// A failure of tally itself; the cause is logged, not shown.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// The database does not answer; try again shortly.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
+/// The answer of a read-only endpoint to a method other than GET or HEAD, with an [`ErrorBody`].
 #[derive(IntoResponses)]
 #[response(
     status = 405,
     headers(("Allow" = String, description = "The methods served: `GET, HEAD`."))
 )]
 pub struct MethodNotAllowed(pub ErrorBody);
+
+/// The answer of `/users/{user_id}` to a method other than GET, HEAD or PUT, with an
+/// [`ErrorBody`].
+#[derive(IntoResponses)]
+#[response(
+    status = 405,
+    headers(("Allow" = String, description = "The methods served: `GET, HEAD, PUT`."))
+)]
+pub struct UserMethodNotAllowed(pub ErrorBody);
+
+/// The answer of `/accounts/{user_id}` to a method other than GET, HEAD or POST, with an
+/// [`ErrorBody`].
+#[derive(IntoResponses)]
+#[response(
+    status = 405,
+    headers(("Allow" = String, description = "The methods served: `GET, HEAD, POST`."))
+)]
+pub struct AccountsMethodNotAllowed(pub ErrorBody);
+
+/// The answer of `/accounts/{user_id}/{account_id}` to a method other than GET, HEAD, PATCH
+/// or DELETE, with an [`ErrorBody`].
+#[derive(IntoResponses)]
+#[response(
+    status = 405,
+    headers((
+        "Allow" = String,
+        description = "The methods served: `GET, HEAD, PATCH, DELETE`."
+    ))
+)]
+pub struct AccountMethodNotAllowed(pub ErrorBody);
+
+/// The answer of `/collect/{user_id}` to a method other than POST, with an [`ErrorBody`].
+#[derive(IntoResponses)]
+#[response(
+    status = 405,
+    headers(("Allow" = String, description = "The methods served: `POST`."))
+)]
+pub struct CollectMethodNotAllowed(pub ErrorBody);

@@ -8,7 +8,7 @@
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 use tally_analyzer::{AnalysisPeriod, Granularity, RateBy, parse_timezone};
-use tally_domain::{DateRange, Platform};
+use tally_domain::{DateRange, Platform, excerpt};
 
 use super::ApiError;
 
@@ -58,8 +58,18 @@ impl AnalyticsParams {
         let mut granularity = Granularity::default();
         let mut rate_by = RateBy::default();
 
+        let mut seen: Vec<String> = Vec::new();
         for (name, value) in form_urlencoded::parse(query.as_bytes()) {
             let value = value.trim();
+            if name != "platform" {
+                if seen.iter().any(|earlier| *earlier == name) {
+                    return Err(ApiError::bad_request(
+                        "invalid_parameter",
+                        format!("'{}' is given more than once", excerpt(&name)),
+                    ));
+                }
+                seen.push(name.to_string());
+            }
             match name.as_ref() {
                 "start" => start = Some(parse_date("start", value)?),
                 "end" => end = Some(parse_date("end", value)?),
@@ -90,7 +100,8 @@ impl AnalyticsParams {
                         return Err(ApiError::bad_request(
                             "unknown_parameter",
                             format!(
-                                "unknown query parameter '{other}'; valid parameters: {}",
+                                "unknown query parameter '{}'; valid parameters: {}",
+                                excerpt(other),
                                 valid.join(", ")
                             ),
                         ));
@@ -132,13 +143,30 @@ impl AnalyticsParams {
     }
 }
 
+/// The years a period may touch.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
 fn parse_date(name: &str, value: &str) -> Result<NaiveDate, ApiError> {
-    value.parse().map_err(|_| {
+    let day: NaiveDate = value.parse().map_err(|_| {
         ApiError::bad_request(
             "invalid_parameter",
-            format!("'{name}' must be a date written YYYY-MM-DD, not '{value}'"),
+            format!(
+                "'{name}' must be a date written YYYY-MM-DD, not '{}'",
+                excerpt(value)
+            ),
         )
-    })
+    })?;
+    if !YEARS.contains(&chrono::Datelike::year(&day)) {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            format!(
+                "'{name}' must be a date in the years {} to {}, not {day}",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ));
+    }
+    Ok(day)
 }
 
 fn parse_days(value: &str) -> Result<i64, ApiError> {
@@ -147,8 +175,9 @@ fn parse_days(value: &str) -> Result<i64, ApiError> {
         _ => Err(ApiError::bad_request(
             "invalid_parameter",
             format!(
-                "'days' must be a whole number from 1 to {}, not '{value}'",
-                DateRange::MAX_DAYS
+                "'days' must be a whole number from 1 to {}, not '{}'",
+                DateRange::MAX_DAYS,
+                excerpt(value)
             ),
         )),
     }
@@ -228,6 +257,15 @@ mod tests {
         assert!(message("start=2026-12-01&end=2026-11-01").contains("before it starts"));
         assert!(message("start=2026-01-01&end=2026-01-31&days=3").contains("not all three"));
         assert!(message("colour=blue").contains("valid parameters: start, end, days"));
+        assert!(message("days=7&days=8").contains("'days' is given more than once"));
+        assert!(message("start=0001-01-01").contains("years 1900 to 9999"));
+        assert!(
+            message("end=+20000-01-01").contains("YYYY-MM-DD")
+                || message("end=+20000-01-01").contains("years")
+        );
+        let long = "x".repeat(5_000);
+        assert!(message(&format!("tz={long}")).len() < 400);
+        assert!(message(&format!("days={long}")).len() < 400);
         assert_eq!(
             parse("colour=blue").unwrap_err().code(),
             "unknown_parameter"

@@ -9,9 +9,13 @@ use tally_analyzer::{
     content_type_performance, overview, recommend,
 };
 use tally_charts::{ChartConfig, ComparisonMeasure};
+use utoipa::ToSchema;
 
 use super::analytics::{metric_series, user_id};
 use super::load::{blocking, load_datasets};
+use super::openapi::{
+    AnalyticsErrors, AnalyticsQuery, ChartQuery, MethodNotAllowed, UserPath, VisualizationBody,
+};
 use super::params::AnalyticsParams;
 use super::{ApiError, AppState};
 
@@ -36,7 +40,10 @@ tally_domain::name_enum!(
 );
 
 /// The metric a time series shows when the query names none.
-const DEFAULT_METRIC: SeriesMetric = SeriesMetric::Engagement;
+pub(super) const DEFAULT_METRIC: SeriesMetric = SeriesMetric::Engagement;
+
+/// The measure a platform comparison shows when the query names none.
+pub(super) const DEFAULT_MEASURE: ComparisonMeasure = ComparisonMeasure::EngagementRate;
 
 /// What a visualization request asks for beyond the common parameters.
 struct ChartRequest {
@@ -58,7 +65,7 @@ fn chart_request(request: &HttpRequest) -> Result<ChartRequest, ApiError> {
         Some(raw) => raw.parse().map_err(|error: tally_domain::ParseNameError| {
             ApiError::bad_request("invalid_parameter", format!("measure: {error}"))
         })?,
-        None => ComparisonMeasure::EngagementRate,
+        None => DEFAULT_MEASURE,
     };
     Ok(ChartRequest {
         params,
@@ -101,7 +108,7 @@ fn time_series_chart(
 }
 
 /// The dashboard: the figures a person reads first, every chart, and what to do next.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Dashboard {
     /// The period shown, with its time zone.
     pub period: PeriodSummary,
@@ -118,7 +125,7 @@ pub struct Dashboard {
 }
 
 /// The headline figures of the dashboard.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct DashboardSummary {
     /// Counter totals and followers, each with its change.
     #[serde(flatten)]
@@ -134,7 +141,7 @@ pub struct DashboardSummary {
 }
 
 /// The dashboard's charts.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct DashboardCharts {
     /// The requested metric (engagement by default) over time.
     pub time_series: ChartConfig,
@@ -187,6 +194,31 @@ fn dashboard(current: &Dataset, previous: &Dataset, request: &ChartRequest) -> D
 /// Besides the common parameters, `metric` picks the time series' metric (default
 /// `engagement`) and `measure` the platform comparison's measure (default
 /// `engagement_rate`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/visualization/{user_id}/{chart_type}",
+    tag = "analytics",
+    params(
+        UserPath,
+        (
+            "chart_type" = ChartType,
+            Path,
+            description = "The chart, or `dashboard` for all of them."
+        ),
+        AnalyticsQuery,
+        ChartQuery,
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The chart's Chart.js v4 configuration, to pass to `new Chart(canvas, \
+                config)` unchanged; for `dashboard`, the summary figures with every chart.",
+            body = VisualizationBody
+        ),
+        AnalyticsErrors,
+        MethodNotAllowed,
+    )
+)]
 pub async fn get_visualization(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,

@@ -119,3 +119,42 @@ tally_store::backend_tests!(stores_opened_at_once_on_a_fresh_database_all_work, 
     }
     assert_eq!(connect(&db).run_migrations().unwrap(), 0);
 });
+
+/// The PostgreSQL server drops every connection of the store (a restart, a failover): the
+/// pool replaces them instead of handing out dead ones.
+#[test]
+fn postgres_connections_dropped_by_the_server_are_replaced() {
+    use diesel::RunQueryDsl;
+    use tally_store::testing::{Backend, TestDatabase};
+    use tally_store::{DatabaseUrl, Health};
+
+    let Some(db) = TestDatabase::create(Backend::Postgres) else {
+        return;
+    };
+    let store = db.store();
+    store.ping().unwrap();
+    let DatabaseUrl::Postgres(url) = db.url() else {
+        panic!("a PostgreSQL test database has a PostgreSQL URL");
+    };
+    let application = url.rsplit("application_name=").next().unwrap().to_owned();
+
+    let mut admin = tally_store::DbConnection::establish(
+        &DatabaseUrl::parse(&std::env::var("TEST_DATABASE_URL").unwrap()).unwrap(),
+    )
+    .unwrap();
+    let tally_store::DbConnection::Postgres(admin) = &mut admin else {
+        panic!("the admin connection is PostgreSQL");
+    };
+    let terminated = diesel::sql_query(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{application}'"
+    ))
+    .execute(admin)
+    .unwrap();
+    assert!(terminated >= 1, "the store had connections to drop");
+
+    for _ in 0..3 {
+        store
+            .ping()
+            .expect("a dropped connection is replaced, not reused");
+    }
+}
