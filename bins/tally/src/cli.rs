@@ -50,6 +50,25 @@ pub enum Command {
     Demo(DemoArgs),
     /// Collect every connected account of a user now, in the foreground.
     Collect(CollectArgs),
+    /// Import a data export downloaded from a platform, or a tally CSV file.
+    Import(ImportArgs),
+}
+
+/// Arguments of `tally import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The user the data belongs to.
+    #[arg(value_parser = parse_user_id, allow_negative_numbers = true)]
+    pub user_id: i64,
+
+    /// The file: an X archive (.zip or tweets.js), a Mastodon archive (.zip, .tar.gz or
+    /// outbox.json), a YouTube Studio export (.zip or .csv), a Bluesky repository (.car) or
+    /// a tally CSV file.
+    pub file: std::path::PathBuf,
+
+    /// The file's format, when it cannot be told from the file itself.
+    #[arg(long)]
+    pub format: Option<tally_importers::Format>,
 }
 
 /// Arguments of `tally collect`.

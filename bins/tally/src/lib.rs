@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod collect;
 pub mod http;
+pub mod import;
 pub mod seed;
 pub mod telemetry;
 
@@ -30,12 +31,69 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let store = Arc::new(open_store(url)?);
             collect_command(store, &args)
         }
+        Command::Import(args) => import_command(&open_store(url)?, &args),
         Command::Demo(args) => {
             let store = Arc::new(open_store(url)?);
             seed::seed_demo(&*store, args.days)?;
             http::serve(http::AppState::from_store(store)?, &args.serve)
         }
     }
+}
+
+fn import_command(store: &DieselStore, args: &cli::ImportArgs) -> anyhow::Result<()> {
+    use tally_store::AccountStore;
+
+    let user = tally_domain::UserId(args.user_id);
+    if store.user(user)?.is_none() {
+        anyhow::bail!(
+            "user {user} does not exist; create it first (PUT /api/v1/analytics/users/{user})"
+        );
+    }
+    let file_name = args
+        .file
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| args.file.display().to_string());
+    let progress = indicatif::ProgressBar::new_spinner();
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let report = import::import_file(
+        store,
+        user,
+        &args.file,
+        &file_name,
+        args.format,
+        &|records| {
+            progress.set_message(format!("{records} records read"));
+            progress.tick();
+        },
+    );
+    progress.finish_and_clear();
+    let report = report?;
+
+    let stored = report.stored;
+    println!(
+        "imported {} as {} for user {user}: {} posts, {} engagement and {} performance observations, {} daily figures read; {} left out on purpose",
+        file_name,
+        report.format,
+        report.read.posts,
+        report.read.engagement,
+        report.read.performance,
+        report.read.daily_metrics,
+        report.left_out,
+    );
+    println!(
+        "stored: posts {} created, {} updated; observations {} created, {} already stored; daily figures {} written, {} skipped (same or newer stored)",
+        stored.posts_created,
+        stored.posts_updated,
+        stored.observations_created,
+        stored.observations_skipped,
+        stored.daily_metrics_written,
+        stored.daily_metrics_skipped,
+    );
+    Ok(())
 }
 
 fn collect_command(store: Arc<DieselStore>, args: &cli::CollectArgs) -> anyhow::Result<()> {

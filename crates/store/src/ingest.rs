@@ -7,14 +7,24 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 use diesel::upsert::excluded;
-use tally_domain::{AccountId, IngestBatch, Platform, PostMetric, PostRecord};
+use tally_domain::{AccountId, AccountStatus, IngestBatch, Platform, PostMetric, PostRecord};
 
 use crate::connection::WriteTransaction;
 use crate::models::{
-    DailyInsert, LatestInsert, ObservationInsert, PostInsert, to_db_count, to_db_time,
+    AccountInsert, DailyInsert, LatestInsert, ObservationInsert, PostInsert, to_db_count,
+    to_db_time,
 };
-use crate::schema::{account_daily_metrics, accounts, post_metrics, post_observations, posts};
-use crate::{DieselStore, IngestStore, IngestSummary, StoreError, StoreResult, with_connection};
+use crate::schema::{
+    account_daily_metrics, accounts, post_metrics, post_observations, posts, users,
+};
+use crate::{
+    BatchWriter, DieselStore, ImportStore, ImportTarget, IngestStore, IngestSummary, StoreError,
+    StoreResult, with_connection,
+};
+
+/// The handle of the account that imported data goes to when the file names none and the
+/// user has no single account on the platform.
+pub const IMPORTED_HANDLE: &str = "imported";
 
 /// Rows per statement, kept well under SQLite's limit of 32,766 bound values.
 const POST_CHUNK: usize = 1_000;
@@ -34,245 +44,350 @@ const NEWER_DAILY_VALUE: &str = "CASE WHEN excluded.observed_at >= account_daily
 const NEWER_DAILY_TIME: &str = "CASE WHEN excluded.observed_at >= account_daily_metrics.observed_at \
      THEN excluded.observed_at ELSE account_daily_metrics.observed_at END";
 
-impl IngestStore for DieselStore {
-    fn ingest(&self, account: AccountId, batch: &IngestBatch) -> StoreResult<IngestSummary> {
+/// Stores one account's batch on `$c`, which is inside a write transaction; evaluates to
+/// `StoreResult<IngestSummary>`. Written as a macro so that it expands once per backend.
+macro_rules! write_batch {
+    ($c:ident, $account:expr, $batch:expr) => {{
+        let (c, account, batch): (_, AccountId, &IngestBatch) = (&mut *$c, $account, $batch);
         let posts = latest_post_records(&batch.posts);
-        let mut conn = self.connection()?;
-        let summary = with_connection!(&mut *conn, |c| {
-            c.write_transaction::<_, StoreError, _>(|c| {
-                let mut summary = IngestSummary::default();
+        (|| -> StoreResult<IngestSummary> {
+            let mut summary = IngestSummary::default();
 
-                let (user_id, platform_name) = accounts::table
-                    .find(account.get())
-                    .select((accounts::user_id, accounts::platform))
-                    .first::<(i64, String)>(c)
-                    .optional()?
-                    .ok_or(StoreError::UnknownAccount(account))?;
-                let platform = platform_name.parse::<Platform>()?.as_str();
+            let (user_id, platform_name) = accounts::table
+                .find(account.get())
+                .select((accounts::user_id, accounts::platform))
+                .first::<(i64, String)>(c)
+                .optional()?
+                .ok_or(StoreError::UnknownAccount(account))?;
+            let platform = platform_name.parse::<Platform>()?.as_str();
 
-                // Posts first, so that observations in the same batch can refer to them.
-                for chunk in posts.chunks(POST_CHUNK) {
-                    let ids: Vec<&str> =
-                        chunk.iter().map(|post| post.external_id.as_str()).collect();
-                    let existing: i64 = posts::table
-                        .filter(posts::account_id.eq(account.get()))
-                        .filter(posts::external_id.eq_any(&ids))
-                        .count()
-                        .get_result(c)?;
-                    let rows: Vec<PostInsert<'_>> = chunk
+            // Posts first, so that observations in the same batch can refer to them.
+            for chunk in posts.chunks(POST_CHUNK) {
+                let ids: Vec<&str> = chunk.iter().map(|post| post.external_id.as_str()).collect();
+                let existing: i64 = posts::table
+                    .filter(posts::account_id.eq(account.get()))
+                    .filter(posts::external_id.eq_any(&ids))
+                    .count()
+                    .get_result(c)?;
+                let rows: Vec<PostInsert<'_>> = chunk
+                    .iter()
+                    .map(|post| PostInsert {
+                        account_id: account.get(),
+                        user_id,
+                        platform,
+                        external_id: &post.external_id,
+                        content_type: post.content_type.as_str(),
+                        published_at: to_db_time(post.published_at),
+                        url: post.url.as_deref(),
+                        title: post.title.as_deref(),
+                    })
+                    .collect();
+                diesel::insert_into(posts::table)
+                    .values(&rows)
+                    .on_conflict((posts::account_id, posts::external_id))
+                    .do_update()
+                    .set((
+                        posts::content_type.eq(excluded(posts::content_type)),
+                        posts::published_at.eq(excluded(posts::published_at)),
+                        posts::url.eq(sql::<Nullable<Text>>("COALESCE(excluded.url, posts.url)")),
+                        posts::title.eq(sql::<Nullable<Text>>(
+                            "COALESCE(excluded.title, posts.title)",
+                        )),
+                    ))
+                    .execute(c)?;
+                let existing = u64::try_from(existing).unwrap_or_default();
+                summary.posts_updated += existing;
+                summary.posts_created += chunk.len() as u64 - existing;
+            }
+
+            // Resolve the platform ids that observations refer to.
+            let mut wanted: Vec<&str> = batch
+                .engagement
+                .iter()
+                .map(|record| record.post_external_id.as_str())
+                .chain(
+                    batch
+                        .performance
                         .iter()
-                        .map(|post| PostInsert {
-                            account_id: account.get(),
-                            user_id,
-                            platform,
-                            external_id: &post.external_id,
-                            content_type: post.content_type.as_str(),
-                            published_at: to_db_time(post.published_at),
-                            url: post.url.as_deref(),
-                            title: post.title.as_deref(),
+                        .map(|record| record.post_external_id.as_str()),
+                )
+                .collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            let mut post_ids: HashMap<String, i64> = HashMap::with_capacity(wanted.len());
+            for chunk in wanted.chunks(LOOKUP_CHUNK) {
+                let found: Vec<(String, i64)> = posts::table
+                    .filter(posts::account_id.eq(account.get()))
+                    .filter(posts::external_id.eq_any(chunk))
+                    .select((posts::external_id, posts::id))
+                    .load(c)?;
+                post_ids.extend(found);
+            }
+            let post_id_of = |external_id: &str| {
+                post_ids
+                    .get(external_id)
+                    .copied()
+                    .ok_or_else(|| StoreError::UnknownPost {
+                        account,
+                        external_id: external_id.to_owned(),
+                    })
+            };
+
+            // Observations, deduplicated by their natural key.
+            let mut observations: BTreeMap<(i64, &'static str, NaiveDateTime), i64> =
+                BTreeMap::new();
+            for record in &batch.engagement {
+                let key = (
+                    post_id_of(&record.post_external_id)?,
+                    PostMetric::Engagement(record.kind).as_str(),
+                    to_db_time(record.observed_at),
+                );
+                observations.insert(key, to_db_count(record.count, record.kind.as_str())?);
+            }
+            for record in &batch.performance {
+                let key = (
+                    post_id_of(&record.post_external_id)?,
+                    PostMetric::Performance(record.metric).as_str(),
+                    to_db_time(record.observed_at),
+                );
+                observations.insert(key, to_db_count(record.value, record.metric.as_str())?);
+            }
+            let observations: Vec<ObservationInsert> = observations
+                .into_iter()
+                .map(
+                    |((post_id, metric, observed_at), value)| ObservationInsert {
+                        post_id,
+                        metric,
+                        observed_at,
+                        value,
+                    },
+                )
+                .collect();
+            for chunk in observations.chunks(OBSERVATION_CHUNK) {
+                let created = diesel::insert_into(post_observations::table)
+                    .values(chunk)
+                    .on_conflict_do_nothing()
+                    .execute(c)? as u64;
+                summary.observations_created += created;
+                summary.observations_skipped += chunk.len() as u64 - created;
+            }
+
+            // Keep the latest-value roll-up in step. Observations are sorted by post,
+            // metric and time, so the last of each run is the batch's latest.
+            let mut latest: Vec<LatestInsert> = Vec::new();
+            for row in &observations {
+                match latest.last_mut() {
+                    Some(last) if last.post_id == row.post_id && last.metric == row.metric => {
+                        *last = LatestInsert::from(row);
+                    }
+                    _ => latest.push(LatestInsert::from(row)),
+                }
+            }
+            for chunk in latest.chunks(OBSERVATION_CHUNK) {
+                diesel::insert_into(post_metrics::table)
+                    .values(chunk)
+                    .on_conflict((post_metrics::post_id, post_metrics::metric))
+                    .do_update()
+                    .set((
+                        post_metrics::value.eq(sql::<BigInt>(NEWER_VALUE)),
+                        post_metrics::observed_at.eq(sql::<Timestamp>(NEWER_TIME)),
+                    ))
+                    .execute(c)?;
+            }
+
+            // Daily account figures: the latest observation of a day wins.
+            let mut daily: BTreeMap<(&'static str, NaiveDate), (NaiveDateTime, i64)> =
+                BTreeMap::new();
+            for record in &batch.account_metrics {
+                let observed_at = to_db_time(record.observed_at);
+                let value = to_db_count(record.value, record.metric.as_str())?;
+                let slot = daily
+                    .entry((record.metric.as_str(), record.day))
+                    .or_insert((observed_at, value));
+                if observed_at >= slot.0 {
+                    *slot = (observed_at, value);
+                }
+            }
+            if let (Some(first), Some(last)) = (
+                daily.keys().map(|(_, day)| *day).min(),
+                daily.keys().map(|(_, day)| *day).max(),
+            ) {
+                let stored: HashMap<(String, NaiveDate), (NaiveDateTime, i64)> =
+                    account_daily_metrics::table
+                        .filter(account_daily_metrics::account_id.eq(account.get()))
+                        .filter(account_daily_metrics::day.between(first, last))
+                        .select((
+                            account_daily_metrics::metric,
+                            account_daily_metrics::day,
+                            account_daily_metrics::observed_at,
+                            account_daily_metrics::value,
+                        ))
+                        .load::<(String, NaiveDate, NaiveDateTime, i64)>(c)?
+                        .into_iter()
+                        .map(|(metric, day, observed_at, value)| {
+                            ((metric, day), (observed_at, value))
                         })
                         .collect();
-                    diesel::insert_into(posts::table)
-                        .values(&rows)
-                        .on_conflict((posts::account_id, posts::external_id))
-                        .do_update()
-                        .set((
-                            posts::content_type.eq(excluded(posts::content_type)),
-                            posts::published_at.eq(excluded(posts::published_at)),
-                            posts::url
-                                .eq(sql::<Nullable<Text>>("COALESCE(excluded.url, posts.url)")),
-                            posts::title.eq(sql::<Nullable<Text>>(
-                                "COALESCE(excluded.title, posts.title)",
-                            )),
-                        ))
-                        .execute(c)?;
-                    let existing = u64::try_from(existing).unwrap_or_default();
-                    summary.posts_updated += existing;
-                    summary.posts_created += chunk.len() as u64 - existing;
-                }
-
-                // Resolve the platform ids that observations refer to.
-                let mut wanted: Vec<&str> = batch
-                    .engagement
-                    .iter()
-                    .map(|record| record.post_external_id.as_str())
-                    .chain(
-                        batch
-                            .performance
-                            .iter()
-                            .map(|record| record.post_external_id.as_str()),
-                    )
-                    .collect();
-                wanted.sort_unstable();
-                wanted.dedup();
-                let mut post_ids: HashMap<String, i64> = HashMap::with_capacity(wanted.len());
-                for chunk in wanted.chunks(LOOKUP_CHUNK) {
-                    let found: Vec<(String, i64)> = posts::table
-                        .filter(posts::account_id.eq(account.get()))
-                        .filter(posts::external_id.eq_any(chunk))
-                        .select((posts::external_id, posts::id))
-                        .load(c)?;
-                    post_ids.extend(found);
-                }
-                let post_id_of = |external_id: &str| {
-                    post_ids
-                        .get(external_id)
-                        .copied()
-                        .ok_or_else(|| StoreError::UnknownPost {
-                            account,
-                            external_id: external_id.to_owned(),
-                        })
-                };
-
-                // Observations, deduplicated by their natural key.
-                let mut observations: BTreeMap<(i64, &'static str, NaiveDateTime), i64> =
-                    BTreeMap::new();
-                for record in &batch.engagement {
-                    let key = (
-                        post_id_of(&record.post_external_id)?,
-                        PostMetric::Engagement(record.kind).as_str(),
-                        to_db_time(record.observed_at),
-                    );
-                    observations.insert(key, to_db_count(record.count, record.kind.as_str())?);
-                }
-                for record in &batch.performance {
-                    let key = (
-                        post_id_of(&record.post_external_id)?,
-                        PostMetric::Performance(record.metric).as_str(),
-                        to_db_time(record.observed_at),
-                    );
-                    observations.insert(key, to_db_count(record.value, record.metric.as_str())?);
-                }
-                let observations: Vec<ObservationInsert> = observations
+                let rows: Vec<DailyInsert> = daily
                     .into_iter()
-                    .map(
-                        |((post_id, metric, observed_at), value)| ObservationInsert {
-                            post_id,
-                            metric,
-                            observed_at,
-                            value,
-                        },
-                    )
-                    .collect();
-                for chunk in observations.chunks(OBSERVATION_CHUNK) {
-                    let created = diesel::insert_into(post_observations::table)
-                        .values(chunk)
-                        .on_conflict_do_nothing()
-                        .execute(c)? as u64;
-                    summary.observations_created += created;
-                    summary.observations_skipped += chunk.len() as u64 - created;
-                }
-
-                // Keep the latest-value roll-up in step. Observations are sorted by post,
-                // metric and time, so the last of each run is the batch's latest.
-                let mut latest: Vec<LatestInsert> = Vec::new();
-                for row in &observations {
-                    match latest.last_mut() {
-                        Some(last) if last.post_id == row.post_id && last.metric == row.metric => {
-                            *last = LatestInsert::from(row);
+                    .filter(|((metric, day), (observed_at, value))| {
+                        // Write what is new or newer; an identical or older observation
+                        // leaves the stored figure alone.
+                        let write = match stored.get(&((*metric).to_owned(), *day)) {
+                            None => true,
+                            Some((stored_at, stored_value)) => {
+                                observed_at > stored_at
+                                    || (observed_at == stored_at && value != stored_value)
+                            }
+                        };
+                        if !write {
+                            summary.daily_metrics_skipped += 1;
                         }
-                        _ => latest.push(LatestInsert::from(row)),
-                    }
-                }
-                for chunk in latest.chunks(OBSERVATION_CHUNK) {
-                    diesel::insert_into(post_metrics::table)
-                        .values(chunk)
-                        .on_conflict((post_metrics::post_id, post_metrics::metric))
-                        .do_update()
-                        .set((
-                            post_metrics::value.eq(sql::<BigInt>(NEWER_VALUE)),
-                            post_metrics::observed_at.eq(sql::<Timestamp>(NEWER_TIME)),
-                        ))
-                        .execute(c)?;
-                }
-
-                // Daily account figures: the latest observation of a day wins.
-                let mut daily: BTreeMap<(&'static str, NaiveDate), (NaiveDateTime, i64)> =
-                    BTreeMap::new();
-                for record in &batch.account_metrics {
-                    let observed_at = to_db_time(record.observed_at);
-                    let value = to_db_count(record.value, record.metric.as_str())?;
-                    let slot = daily
-                        .entry((record.metric.as_str(), record.day))
-                        .or_insert((observed_at, value));
-                    if observed_at >= slot.0 {
-                        *slot = (observed_at, value);
-                    }
-                }
-                if let (Some(first), Some(last)) = (
-                    daily.keys().map(|(_, day)| *day).min(),
-                    daily.keys().map(|(_, day)| *day).max(),
-                ) {
-                    let stored: HashMap<(String, NaiveDate), (NaiveDateTime, i64)> =
-                        account_daily_metrics::table
-                            .filter(account_daily_metrics::account_id.eq(account.get()))
-                            .filter(account_daily_metrics::day.between(first, last))
-                            .select((
+                        write
+                    })
+                    .map(|((metric, day), (observed_at, value))| DailyInsert {
+                        account_id: account.get(),
+                        metric,
+                        day,
+                        value,
+                        observed_at,
+                        user_id,
+                        platform,
+                    })
+                    .collect();
+                for chunk in rows.chunks(DAILY_CHUNK) {
+                    summary.daily_metrics_written +=
+                        diesel::insert_into(account_daily_metrics::table)
+                            .values(chunk)
+                            .on_conflict((
+                                account_daily_metrics::account_id,
                                 account_daily_metrics::metric,
                                 account_daily_metrics::day,
-                                account_daily_metrics::observed_at,
-                                account_daily_metrics::value,
                             ))
-                            .load::<(String, NaiveDate, NaiveDateTime, i64)>(c)?
-                            .into_iter()
-                            .map(|(metric, day, observed_at, value)| {
-                                ((metric, day), (observed_at, value))
-                            })
-                            .collect();
-                    let rows: Vec<DailyInsert> = daily
-                        .into_iter()
-                        .filter(|((metric, day), (observed_at, value))| {
-                            // Write what is new or newer; an identical or older observation
-                            // leaves the stored figure alone.
-                            let write = match stored.get(&((*metric).to_owned(), *day)) {
-                                None => true,
-                                Some((stored_at, stored_value)) => {
-                                    observed_at > stored_at
-                                        || (observed_at == stored_at && value != stored_value)
-                                }
-                            };
-                            if !write {
-                                summary.daily_metrics_skipped += 1;
-                            }
-                            write
-                        })
-                        .map(|((metric, day), (observed_at, value))| DailyInsert {
-                            account_id: account.get(),
-                            metric,
-                            day,
-                            value,
-                            observed_at,
-                            user_id,
-                            platform,
-                        })
-                        .collect();
-                    for chunk in rows.chunks(DAILY_CHUNK) {
-                        summary.daily_metrics_written +=
-                            diesel::insert_into(account_daily_metrics::table)
-                                .values(chunk)
-                                .on_conflict((
-                                    account_daily_metrics::account_id,
-                                    account_daily_metrics::metric,
-                                    account_daily_metrics::day,
-                                ))
-                                .do_update()
-                                .set((
-                                    account_daily_metrics::value
-                                        .eq(sql::<BigInt>(NEWER_DAILY_VALUE)),
-                                    account_daily_metrics::observed_at
-                                        .eq(sql::<Timestamp>(NEWER_DAILY_TIME)),
-                                ))
-                                .execute(c)? as u64;
-                    }
+                            .do_update()
+                            .set((
+                                account_daily_metrics::value.eq(sql::<BigInt>(NEWER_DAILY_VALUE)),
+                                account_daily_metrics::observed_at
+                                    .eq(sql::<Timestamp>(NEWER_DAILY_TIME)),
+                            ))
+                            .execute(c)? as u64;
                 }
+            }
 
-                Ok(summary)
-            })
+            Ok(summary)
+        })()
+    }};
+}
+
+/// The account that imported records belong to, created when needed; evaluates to its id.
+/// A target without a handle goes to the user's only account on the platform, or to an
+/// account named `imported` when the user has none or several.
+macro_rules! resolve_account {
+    ($c:ident, $target:expr) => {{
+        let (c, target): (_, &ImportTarget) = (&mut *$c, $target);
+        (|| -> StoreResult<AccountId> {
+            let platform = target.platform.as_str();
+            let owner = users::table
+                .find(target.user.get())
+                .select(users::id)
+                .first::<i64>(c)
+                .optional()?;
+            if owner.is_none() {
+                return Err(StoreError::UnknownUser(target.user));
+            }
+            let existing: Vec<i64> = accounts::table
+                .filter(accounts::user_id.eq(target.user.get()))
+                .filter(accounts::platform.eq(platform))
+                .select(accounts::id)
+                .load(c)?;
+            let handle = match (&target.handle, existing.as_slice()) {
+                (Some(handle), _) => handle.clone(),
+                (None, [only]) => return Ok(AccountId(*only)),
+                (None, _) => IMPORTED_HANDLE.to_owned(),
+            };
+            diesel::insert_into(accounts::table)
+                .values(AccountInsert {
+                    user_id: target.user.get(),
+                    platform,
+                    handle: &handle,
+                    base_url: target.base_url.as_deref(),
+                    created_at: to_db_time(chrono::Utc::now()),
+                    credential: None,
+                    status: AccountStatus::Active.as_str(),
+                })
+                .on_conflict((accounts::user_id, accounts::platform, accounts::handle))
+                .do_update()
+                .set(accounts::base_url.eq(sql::<Nullable<Text>>(
+                    "COALESCE(excluded.base_url, accounts.base_url)",
+                )))
+                .execute(c)?;
+            let id = accounts::table
+                .filter(accounts::user_id.eq(target.user.get()))
+                .filter(accounts::platform.eq(platform))
+                .filter(accounts::handle.eq(&handle))
+                .select(accounts::id)
+                .first::<i64>(c)?;
+            Ok(AccountId(id))
+        })()?
+    }};
+}
+
+impl IngestStore for DieselStore {
+    fn ingest(&self, account: AccountId, batch: &IngestBatch) -> StoreResult<IngestSummary> {
+        let mut conn = self.connection()?;
+        let summary = with_connection!(&mut *conn, |c| {
+            c.write_transaction::<_, StoreError, _>(|c| write_batch!(c, account, batch))
         })?;
         tracing::debug!(account = account.get(), ?summary, "ingested batch");
         Ok(summary)
     }
 }
+
+impl ImportStore for DieselStore {
+    fn ingest_atomically(
+        &self,
+        work: &mut dyn FnMut(&mut dyn BatchWriter) -> StoreResult<()>,
+    ) -> StoreResult<IngestSummary> {
+        let mut conn = self.connection()?;
+        with_connection!(&mut *conn, |c| {
+            c.write_transaction::<_, StoreError, _>(|c| {
+                let mut writer = Writer {
+                    conn: c,
+                    total: IngestSummary::default(),
+                };
+                work(&mut writer)?;
+                Ok(writer.total)
+            })
+        })
+    }
+}
+
+/// Writes batches on a connection that is inside a transaction.
+struct Writer<'a, C> {
+    conn: &'a mut C,
+    total: IngestSummary,
+}
+
+macro_rules! impl_batch_writer {
+    ($connection:ty) => {
+        impl BatchWriter for Writer<'_, $connection> {
+            fn write(
+                &mut self,
+                target: &ImportTarget,
+                batch: &IngestBatch,
+            ) -> StoreResult<(AccountId, IngestSummary)> {
+                let c = &mut *self.conn;
+                let account = resolve_account!(c, target);
+                let summary = write_batch!(c, account, batch)?;
+                self.total.add(&summary);
+                Ok((account, summary))
+            }
+        }
+    };
+}
+
+impl_batch_writer!(diesel::sqlite::SqliteConnection);
+impl_batch_writer!(diesel::pg::PgConnection);
 
 /// The batch's posts with one record per platform id; a later record of the same id wins,
 /// since one statement may not update the same row twice.

@@ -35,6 +35,7 @@ use tally_domain::{
 
 pub use connection::{DbConnection, DbPool, connect_and_migrate};
 pub use error::{StoreError, StoreResult};
+pub use ingest::IMPORTED_HANDLE;
 pub use url::DatabaseUrl;
 
 /// Users and the platform accounts they connect.
@@ -120,6 +121,43 @@ pub trait IngestStore: Send + Sync {
     fn ingest(&self, account: AccountId, batch: &IngestBatch) -> StoreResult<IngestSummary>;
 }
 
+/// The all-or-nothing write path of imports. (Not mocked: it takes a closure; tests use a
+/// real database for it.)
+pub trait ImportStore: Send + Sync {
+    /// Runs `work` in one transaction: every batch it hands to the [`BatchWriter`] is stored
+    /// when `work` returns `Ok`, and nothing at all is stored when it returns an error.
+    /// Imports use it to be all-or-nothing while reading their file in bounded memory.
+    fn ingest_atomically(
+        &self,
+        work: &mut dyn FnMut(&mut dyn BatchWriter) -> StoreResult<()>,
+    ) -> StoreResult<IngestSummary>;
+}
+
+/// Whose records a batch written through a [`BatchWriter`] are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportTarget {
+    /// The user the records belong to.
+    pub user: UserId,
+    /// Their platform.
+    pub platform: Platform,
+    /// The account's handle when the source names it; without one, the user's only account
+    /// on the platform is used, or an account named [`IMPORTED_HANDLE`] is created.
+    pub handle: Option<String>,
+    /// The account's server, where that varies.
+    pub base_url: Option<String>,
+}
+
+/// Stores batches inside the transaction of [`IngestStore::ingest_atomically`].
+pub trait BatchWriter {
+    /// Stores one batch for the target's account (created when needed), returning the
+    /// account's id and what changed.
+    fn write(
+        &mut self,
+        target: &ImportTarget,
+        batch: &IngestBatch,
+    ) -> StoreResult<(AccountId, IngestSummary)>;
+}
+
 /// Collection jobs, shared by the HTTP API, the CLI and the background workers.
 #[cfg_attr(feature = "mocks", mockall::automock)]
 pub trait JobStore: Send + Sync {
@@ -197,6 +235,10 @@ pub trait AnalyticsStore: Send + Sync {
 
     /// Every observation of a post's counters, oldest first.
     fn post_history(&self, post: PostId) -> StoreResult<Vec<PostObservation>>;
+
+    /// Every observation of the counters of the posts `query` selects, by post and then
+    /// oldest first: the full history, for exports.
+    fn observations(&self, query: &PostQuery) -> StoreResult<Vec<(PostId, PostObservation)>>;
 
     /// Daily account figures within the range, ordered by day.
     fn daily_metrics(

@@ -118,6 +118,47 @@ impl AnalyticsStore for DieselStore {
             .collect()
     }
 
+    fn observations(&self, query: &PostQuery) -> StoreResult<Vec<(PostId, PostObservation)>> {
+        let platforms: Vec<&'static str> = query.platforms.iter().map(|p| p.as_str()).collect();
+        let (from, until) = (to_db_bound(query.from), to_db_bound(query.until));
+        let mut conn = self.connection()?;
+        let rows: Vec<(i64, String, NaiveDateTime, i64)> = with_connection!(&mut *conn, |c| {
+            let mut select = post_observations::table
+                .inner_join(posts::table)
+                .filter(posts::user_id.eq(query.user.get()))
+                .filter(posts::published_at.ge(from))
+                .filter(posts::published_at.lt(until))
+                .select((
+                    post_observations::post_id,
+                    post_observations::metric,
+                    post_observations::observed_at,
+                    post_observations::value,
+                ))
+                .order((
+                    post_observations::post_id,
+                    post_observations::observed_at,
+                    post_observations::metric,
+                ))
+                .into_boxed();
+            if !platforms.is_empty() {
+                select = select.filter(posts::platform.eq_any(platforms));
+            }
+            select.load(c)
+        })?;
+        rows.into_iter()
+            .map(|(post, metric, observed_at, value)| {
+                Ok((
+                    PostId(post),
+                    PostObservation {
+                        metric: metric.parse()?,
+                        observed_at: observed_at.and_utc(),
+                        value: from_db_count(value),
+                    },
+                ))
+            })
+            .collect()
+    }
+
     fn daily_metrics(
         &self,
         user: UserId,

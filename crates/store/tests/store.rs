@@ -14,6 +14,8 @@ mod collection;
 mod concurrency;
 #[path = "store/fixtures.rs"]
 mod fixtures;
+#[path = "store/imports.rs"]
+mod imports;
 #[path = "store/ingest.rs"]
 mod ingest;
 #[path = "store/migrations.rs"]

@@ -144,6 +144,15 @@ pub fn method_not_allowed(request: &HttpRequest, allow: &'static str) -> HttpRes
 
 /// A conflict with the current state of a resource: 409.
 impl ApiError {
+    /// A request body over the size limit: 413.
+    pub fn payload_too_large(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: "too_large",
+            message: message.into(),
+        }
+    }
+
     /// The request conflicts with what is stored.
     pub fn conflict(message: impl Into<String>) -> Self {
         Self {

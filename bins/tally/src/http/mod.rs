@@ -8,13 +8,16 @@ mod health;
 mod load;
 pub mod openapi;
 pub mod params;
+mod transfer;
 mod visualization;
 
 use std::sync::Arc;
 
 use actix_web::{App, HttpServer, guard, web};
 use anyhow::Context;
-use tally_store::{AccountStore, AnalyticsStore, DieselStore, Health, IngestStore, JobStore};
+use tally_store::{
+    AccountStore, AnalyticsStore, DieselStore, Health, ImportStore, IngestStore, JobStore,
+};
 use tracing_actix_web::TracingLogger;
 
 pub use error::ApiError;
@@ -44,6 +47,10 @@ pub struct AppState {
     pub collector: Collector,
     /// The background workers, when the server runs them.
     pub workers: Option<WorkerPool>,
+    /// The all-or-nothing write path of imports.
+    pub imports: Arc<dyn ImportStore>,
+    /// The largest import upload accepted, in bytes.
+    pub upload_limit_bytes: u64,
 }
 
 impl AppState {
@@ -64,9 +71,11 @@ impl AppState {
             analytics: store.clone(),
             ingest: store.clone(),
             health: store.clone(),
-            jobs: store,
+            jobs: store.clone(),
+            imports: store,
             collector,
             workers: None,
+            upload_limit_bytes: transfer::DEFAULT_UPLOAD_LIMIT_BYTES,
         }
     }
 }
@@ -148,7 +157,16 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         "POST",
                         vec![web::post().to(collect::post_collect)],
                     ))
-                    .service(get_only("/jobs/{job_id}", read().to(collect::get_job))),
+                    .service(get_only("/jobs/{job_id}", read().to(collect::get_job)))
+                    .service(with_methods(
+                        "/import/{user_id}",
+                        "POST",
+                        vec![web::post().to(transfer::post_import)],
+                    ))
+                    .service(get_only(
+                        "/export/{user_id}/{kind}",
+                        read().to(transfer::get_export),
+                    )),
             )
             .default_service(web::to(error::not_found));
     }
