@@ -172,3 +172,85 @@ fn migrate_reports_an_up_to_date_schema() {
     let again = tally(&db.url_string(), &["migrate"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("applied 0 migration(s)"));
 }
+
+#[test]
+fn import_reads_a_file_once_and_refuses_a_broken_one_in_one_line() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let url = db.url_string();
+    let folder = tempfile::tempdir().unwrap();
+    let good = folder.path().join("tweets.js");
+    std::fs::write(
+        &good,
+        r#"window.YTD.tweets.part0 = [ {"tweet": {"id_str": "1900000000000000001",
+            "created_at": "Mon Nov 02 10:19:24 +0000 2026", "full_text": "An invented post",
+            "favorite_count": "3", "retweet_count": "1"}} ]"#,
+    )
+    .unwrap();
+    let broken = folder.path().join("broken.js");
+    std::fs::write(
+        &broken,
+        "window.YTD.tweets.part0 = [ {\"tweet\": {\"id_str\": \"19",
+    )
+    .unwrap();
+
+    assert_refused(
+        &url,
+        &["import", "42", good.to_str().unwrap()],
+        1,
+        "user 42 does not exist",
+    );
+    assert!(
+        tally(&url, &["seed", "42", "1", "--end", "2026-11-30"])
+            .status
+            .success()
+    );
+    let first = tally(
+        &url,
+        &[
+            "import",
+            "42",
+            good.to_str().unwrap(),
+            "--format",
+            "x-archive",
+        ],
+    );
+    assert!(first.status.success(), "{}", stderr(&first));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        stdout.contains("1 posts") && stdout.contains("posts 1 created"),
+        "{stdout}"
+    );
+    let again = tally(&url, &["import", "42", good.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("posts 0 created, 1 updated"));
+
+    let before = db.store().row_counts(UserId(42)).unwrap();
+    assert_refused(
+        &url,
+        &[
+            "import",
+            "42",
+            broken.to_str().unwrap(),
+            "--format",
+            "x_archive",
+        ],
+        1,
+        "broken.js",
+    );
+    assert_refused(
+        &url,
+        &[
+            "import",
+            "42",
+            good.to_str().unwrap(),
+            "--format",
+            "myspace",
+        ],
+        2,
+        "valid values",
+    );
+    assert_eq!(
+        db.store().row_counts(UserId(42)).unwrap(),
+        before,
+        "nothing half-written"
+    );
+}

@@ -7,15 +7,15 @@ tally_domain::name_enum!(
     Format, "import format" {
         /// An X (Twitter) archive: `data/tweets.js`, one of its `tweets-partN.js`, or the
         /// whole archive `.zip`.
-        XArchive => "x_archive" | "x" | "twitter" | "twitter_archive",
+        XArchive => "x_archive" | "x-archive" | "x" | "twitter" | "twitter_archive",
         /// A Mastodon account archive: `outbox.json`, or the archive `.zip` / `.tar.gz`.
         Mastodon => "mastodon" | "mastodon_archive" | "outbox",
         /// A YouTube Studio content export: `Table data.csv`, or the export `.zip`.
-        YouTubeStudio => "youtube_studio" | "youtube",
+        YouTubeStudio => "youtube_studio" | "youtube-studio" | "youtube",
         /// A Bluesky repository export (`.car`).
-        BlueskyCar => "bluesky_car" | "bluesky" | "car",
+        BlueskyCar => "bluesky_car" | "bluesky-car" | "bluesky" | "car",
         /// tally's own CSV format, as its export endpoints write it.
-        TallyCsv => "tally_csv" | "csv",
+        TallyCsv => "tally_csv" | "tally-csv" | "csv",
     }
 );
 
