@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::Serialize;
 use tally_domain::{
     AccountId, Platform, PostId, PostMetric, PostObservation, PostRecord, PostSummary, UserId,
@@ -17,9 +17,10 @@ use tally_importers::{
 use tally_store::{
     AccountStore, AnalyticsStore, ImportStore, ImportTarget, IngestSummary, PostQuery, StoreError,
 };
+use utoipa::ToSchema;
 
 /// What an import did.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ImportReport {
     /// The format the file was read as.
     pub format: Format,
@@ -34,7 +35,7 @@ pub struct ImportReport {
 }
 
 /// An account that imported records went to.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ImportedAccount {
     /// tally's id of the account.
     pub account_id: AccountId,
@@ -45,7 +46,7 @@ pub struct ImportedAccount {
 }
 
 /// Records read from a file.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize, ToSchema)]
 pub struct RecordCounts {
     /// Posts.
     pub posts: u64,
@@ -194,23 +195,13 @@ pub fn export_csv<W: Write>(
                     day: metric.day,
                     metric: metric.metric,
                     value: metric.value,
-                    observed_at: metric_observed_at(metric.day),
+                    observed_at: metric.observed_at,
                 };
                 writer.write_account_metric(&account, &record)?;
             }
         }
     }
     Ok(writer.finish()?)
-}
-
-/// Daily figures are exported as observed at the end of their day.
-// TODO: export the stored observation time of daily figures; the read model does not carry
-// it yet, so a round trip stamps each figure with the end of its day instead.
-fn metric_observed_at(day: chrono::NaiveDate) -> DateTime<Utc> {
-    day.succ_opt()
-        .unwrap_or(day)
-        .and_time(chrono::NaiveTime::MIN)
-        .and_utc()
 }
 
 fn write_post<W: Write>(

@@ -332,3 +332,30 @@ async fn an_export_imported_into_another_user_loses_nothing() {
         store.observations(&window(43)).unwrap().len()
     );
 }
+
+#[actix_web::test]
+async fn values_a_file_cannot_store_are_the_files_fault() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    create_user(&db, 45);
+    let app = app(state(&db)).await;
+    // A tally CSV naming a post that is not stored, and one count beyond what is stored.
+    let orphan = "# tally-csv v1 post_metrics\nplatform,account,post_external_id,metric,value,observed_at\n\
+x,test_creator,9999,like,3,2026-11-02T10:00:00Z\n# end 1 rows\n";
+    let (status, body) = call(&app, upload(45, "orphan.csv", orphan)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_file");
+    let huge = TWEETS.replace(
+        "\"favorite_count\" : \"12\"",
+        "\"favorite_count\" : \"18446744073709551615\"",
+    );
+    let (status, body) = call(&app, upload(45, "tweets.js", huge)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(db.store().row_counts(UserId(45)).unwrap().posts, 0);
+
+    let long_name = format!("{}tweets.js", "a".repeat(300));
+    let (status, body) = call(&app, upload(45, &long_name, TWEETS)).await;
+    assert_eq!(
+        status, 200,
+        "a long name keeps the extension that tells the format: {body}"
+    );
+}

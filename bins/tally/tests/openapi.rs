@@ -27,6 +27,7 @@ use tally_analyzer::{Granularity, RateBy, SeriesMetric};
 use tally_charts::ComparisonMeasure;
 use tally_connectors::{ConnectorError, MockPlatformConnector, PlatformConnector};
 use tally_domain::{DateRange, Platform};
+use tally_importers::{CsvKind, Format};
 use tally_store::testing::{Backend, TestDatabase};
 
 const DOCUMENT: &str = "/api/v1/openapi.json";
@@ -124,6 +125,16 @@ const ROUTES: &[Route] = &[
         Query::Own(&["days_back", "background"]),
     ),
     route("/api/v1/analytics/jobs/{job_id}", &["get"], Query::Ignored),
+    route(
+        "/api/v1/analytics/import/{user_id}",
+        &["post"],
+        Query::Own(&["format", "filename"]),
+    ),
+    route(
+        "/api/v1/analytics/export/{user_id}/{kind}",
+        &["get"],
+        Query::Analytics(&[]),
+    ),
 ];
 
 /// Every method the document may name, apart from HEAD.
@@ -254,13 +265,18 @@ async fn every_route_is_served_and_documented_with_its_methods_and_parameters() 
                 continue;
             }
             assert_ne!(status, 405, "{method} {uri}");
-            // With no body, an endpoint that reads one refuses the missing content type.
-            let reads_body = operation["requestBody"].is_object();
-            assert_eq!(status == 415, reads_body, "{method} {uri}: {status}");
-            if reads_body {
-                let body = &operation["requestBody"];
+            // With no body, an endpoint that reads JSON refuses the missing content type; one
+            // that reads a file takes any.
+            let body = &operation["requestBody"];
+            let reads_json = body["content"]["application/json"].is_object();
+            assert_eq!(status == 415, reads_json, "{method} {uri}: {status}");
+            if body.is_object() {
                 assert_eq!(body["required"], true, "{method} {uri}");
-                assert!(body["content"]["application/json"]["schema"].is_object());
+                let content = body["content"].as_object().unwrap();
+                assert!(!content.is_empty(), "{method} {uri}");
+                if reads_json {
+                    assert!(body["content"]["application/json"]["schema"].is_object());
+                }
             }
             check_documented_parameters(route, method, operation);
         }
@@ -397,6 +413,26 @@ async fn query_parameters_list_the_values_the_parser_accepts() {
     assert_eq!(days_back["default"], 7);
     assert_eq!(schema_of(collect, "post", "background")["default"], true);
 
+    let import = "/api/v1/analytics/import/{user_id}";
+    assert_eq!(
+        schema_of(import, "post", "format")["enum"],
+        names(Format::ALL.iter().map(|value| value.as_str()).collect())
+    );
+    assert_eq!(schema_of(import, "post", "filename")["default"], "upload");
+    let export = "/api/v1/analytics/export/{user_id}/{kind}";
+    assert_eq!(
+        schema_of(export, "get", "kind")["enum"],
+        names(CsvKind::ALL.iter().map(|value| value.as_str()).collect())
+    );
+    // The kinds are the ones the endpoint's error message lists.
+    let (status, body) = get_json(&app, "/api/v1/analytics/export/1/everything").await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        json!(listed_after("valid values: ", &body)),
+        schema_of(export, "get", "kind")["enum"],
+        "{body}"
+    );
+
     // An endpoint that refuses unknown query parameters lists the ones it reads: the
     // documented ones.
     for route in ROUTES {
@@ -425,6 +461,7 @@ fn valid_path_value(name: &str) -> String {
         "platform" => "x",
         "metric" => "engagement",
         "chart_type" => "time_series",
+        "kind" => "posts",
         other => panic!("no value for the path parameter {other}"),
     }
     .to_owned()
@@ -452,6 +489,7 @@ async fn bodies_match_their_documented_schemas() {
         read_the_seeded_user(&mut checker, &seeded).await;
         manage_accounts_and_queue_a_job(&mut checker).await;
         collect_in_the_foreground(&mut checker).await;
+        import_and_export(&mut checker).await;
         fail_as_documented(&mut checker).await;
 
         // Every success the document promises was answered, and checked.
@@ -504,6 +542,7 @@ async fn read_the_seeded_user<S: TestApp>(checker: &mut Checker<'_, S>, seeded: 
                 "post_id" => post.clone(),
                 "metric" => "engagement_rate".to_owned(),
                 "chart_type" => chart_type.to_string(),
+                "kind" => "posts".to_owned(),
                 other => panic!("no sample value for the path parameter {other}"),
             };
             let mut uri = fill(route.path, &value);
@@ -584,6 +623,48 @@ async fn collect_in_the_foreground<S: TestApp>(checker: &mut Checker<'_, S>) {
     assert_eq!(account["status"], "needs_reauthorization");
 }
 
+/// A small X archive, `tweets.js`, with one invented post.
+const TWEETS_JS: &str = r#"window.YTD.tweets.part0 = [ {"tweet": {"id_str": "1900000000000000001", "created_at": "Mon Nov 02 10:19:24 +0000 2026", "full_text": "An invented post", "favorite_count": "3", "retweet_count": "1"}} ]"#;
+
+/// A file upload to `tail` under [`BASE`].
+fn upload(tail: &str, file: &str) -> test::TestRequest {
+    post(tail)
+        .insert_header(("content-type", "application/octet-stream"))
+        .set_payload(file.to_owned())
+}
+
+/// A new user imports an X archive, fails to import a broken one, and exports the post.
+async fn import_and_export<S: TestApp>(checker: &mut Checker<'_, S>) {
+    let user = json!({"name": "An Importer"});
+    let (status, body, _) = checker.send_json("PUT", "/users/4", user).await;
+    assert_eq!(status, 200, "{body}");
+
+    let request = upload("/import/4?format=x_archive&filename=tweets.js", TWEETS_JS);
+    let (status, report, _) = checker.send(request, None).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["format"], "x_archive", "{report}");
+    assert_eq!(report["read"]["posts"], 1, "{report}");
+    assert_eq!(report["stored"]["posts_created"], 1, "{report}");
+    assert_eq!(report["accounts"][0]["platform"], "x", "{report}");
+
+    let cut_short = &TWEETS_JS[..TWEETS_JS.len() / 2];
+    let (status, body, _) = checker
+        .send(upload("/import/4?filename=tweets.js", cut_short), None)
+        .await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (400, &json!("invalid_file"))
+    );
+
+    let uri = format!("{BASE}/export/4/posts?days=90");
+    let (status, csv, _) = checker.send(get(&uri), None).await;
+    assert_eq!(status, 200, "{csv}");
+    let csv = csv.as_str().unwrap();
+    assert!(csv.contains(",1900000000000000001,"), "{csv}");
+    // The broken upload stored nothing: the post is there once, observed once.
+    assert!(csv.ends_with("# end 1 rows\n"), "{csv}");
+}
+
 /// Failures, each answered with a documented status and body.
 async fn fail_as_documented<S: TestApp>(checker: &mut Checker<'_, S>) {
     let json_body = |method: &str, tail: &str, body: Value| {
@@ -593,6 +674,8 @@ async fn fail_as_documented<S: TestApp>(checker: &mut Checker<'_, S>) {
         .insert_header(("content-type", "text/plain"))
         .set_payload("Test Creator");
     let oversized = json!({"base_url": "x".repeat(300 * 1024)});
+    // The import endpoint refuses a declared length over its limit before reading the body.
+    let too_large = post("/import/4").insert_header(("content-length", "2147483648"));
     let failures = [
         (get(&format!("{BASE}/overview/1?granularity=hourly")), 400),
         (get(&format!("{BASE}/overview/999")), 404),
@@ -624,6 +707,16 @@ async fn fail_as_documented<S: TestApp>(checker: &mut Checker<'_, S>) {
         (get(&format!("{BASE}/collect/2")), 405),
         (get(&format!("{BASE}/jobs/0")), 400),
         (get(&format!("{BASE}/jobs/999")), 404),
+        (upload("/import/4?format=myspace", TWEETS_JS), 400),
+        (upload("/import/4?colour=blue", TWEETS_JS), 400),
+        (post("/import/4"), 400),
+        (upload("/import/999", TWEETS_JS), 404),
+        (too_large, 413),
+        (get(&format!("{BASE}/import/4")), 405),
+        (get(&format!("{BASE}/export/4/likes")), 400),
+        (get(&format!("{BASE}/export/4/posts?colour=blue")), 400),
+        (get(&format!("{BASE}/export/999/posts")), 404),
+        (post("/export/4/posts"), 405),
     ];
     for (request, expected) in failures {
         let (status, body, _) = checker.send(request, None).await;
@@ -673,6 +766,7 @@ impl<S: TestApp> Checker<'_, S> {
         sent: Option<Value>,
     ) -> (u16, Value, Option<String>) {
         let request = request.to_request();
+        let sent_type = media_type(request.head().headers.get("content-type"));
         let route = route_of(request.path());
         let mut method = request.method().as_str().to_lowercase();
         let response = test::call_service(self.app, request).await;
@@ -696,18 +790,33 @@ impl<S: TestApp> Checker<'_, S> {
             .headers()
             .get("location")
             .map(|value| value.to_str().unwrap().to_owned());
+        let received_type = media_type(response.headers().get("content-type"));
 
         let bytes = test::read_body(response).await;
-        let schema = &documented["content"]["application/json"]["schema"];
         let body = if bytes.is_empty() {
-            assert!(schema.is_null(), "{what}: no body");
+            assert!(documented["content"].is_null(), "{what}: no body");
             Value::Null
         } else {
-            let body: Value = serde_json::from_slice(&bytes).unwrap();
+            // A JSON body is checked as sent; any other as text, against a string schema.
+            let received_type = received_type.unwrap_or_default();
+            let schema = &documented["content"][&received_type]["schema"];
+            assert!(
+                schema.is_object(),
+                "{what}: {received_type} is not documented"
+            );
+            let body: Value = if received_type == "application/json" {
+                serde_json::from_slice(&bytes).unwrap()
+            } else {
+                Value::String(String::from_utf8(bytes.to_vec()).unwrap())
+            };
             assert_conforms(self.doc, schema, &body, &what);
             assert!(!body.to_string().contains(TOKEN), "{what}: {body}");
             body
         };
+        if let Some(sent_type) = sent_type.filter(|_| is_success(&status)) {
+            let content = &operation["requestBody"]["content"][&sent_type];
+            assert!(content.is_object(), "{what}: {sent_type} is not read");
+        }
         if let Some(sent) = sent.filter(|_| is_success(&status)) {
             let schema = &operation["requestBody"]["content"]["application/json"]["schema"];
             assert_conforms(self.doc, schema, &sent, &format!("{what}: request"));
@@ -755,6 +864,12 @@ fn route_of(path: &str) -> &'static Route {
         .iter()
         .find(matches)
         .unwrap_or_else(|| panic!("no route serves {path}"))
+}
+
+/// The media type of a `Content-Type` header, without its parameters.
+fn media_type(header: Option<&HeaderValue>) -> Option<String> {
+    let value = header?.to_str().unwrap();
+    Some(value.split(';').next().unwrap().trim().to_owned())
 }
 
 fn is_success(status: &u16) -> bool {

@@ -111,6 +111,7 @@ mod tests {
             day: day.parse().unwrap(),
             metric: AccountMetric::Followers,
             value,
+            observed_at: chrono::Utc::now(),
         }
     }
 

@@ -79,6 +79,7 @@ pub struct Growth {
 ///     day: day.parse().unwrap(),
 ///     metric: AccountMetric::Followers,
 ///     value,
+///     observed_at: chrono::Utc::now(),
 /// };
 /// let data = Dataset::new(vec![], vec![figure("2026-05-01", 200), figure("2026-05-05", 240)]);
 /// let range = DateRange::new("2026-05-01".parse().unwrap(), "2026-05-07".parse().unwrap()).unwrap();

@@ -77,6 +77,12 @@ pub fn daily(platform: Platform, day: &str, metric: AccountMetric, value: u64) -
         day: day.parse().unwrap(),
         metric,
         value,
+        observed_at: day
+            .parse::<chrono::NaiveDate>()
+            .unwrap()
+            .and_hms_opt(23, 59, 0)
+            .unwrap()
+            .and_utc(),
     }
 }
 

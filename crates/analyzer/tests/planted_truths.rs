@@ -88,6 +88,7 @@ fn dataset(sample: &SampleUser) -> Dataset {
             day: record.day,
             metric: record.metric,
             value: record.value,
+            observed_at: record.observed_at,
         }));
     }
     Dataset::new(posts, daily)

@@ -124,6 +124,8 @@ pub struct DailyMetric {
     pub metric: AccountMetric,
     /// Its value.
     pub value: u64,
+    /// When the value was observed.
+    pub observed_at: DateTime<Utc>,
 }
 
 #[cfg(test)]

@@ -85,6 +85,7 @@ impl SampleUser {
                     .account_metrics
                     .iter()
                     .map(|record| DailyMetric {
+                        observed_at: record.observed_at,
                         account_id,
                         platform,
                         day: record.day,

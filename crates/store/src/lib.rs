@@ -11,7 +11,8 @@
 //! both indexed by user and time, so their cost follows one user's data, not everyone's.
 //!
 //! With the `mocks` feature, mockall mocks of the traits (`MockAccountStore`, ...) are
-//! exported for other crates' tests.
+//! exported for other crates' tests. With the `openapi` feature, [`IngestSummary`]
+//! implements utoipa's `ToSchema`, for HTTP layers that publish an OpenAPI document.
 
 pub mod connection;
 mod error;
@@ -83,6 +84,7 @@ pub trait AccountStore: Send + Sync {
 
 /// What one [`IngestStore::ingest`] call changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IngestSummary {
     /// Posts stored for the first time.
     pub posts_created: u64,

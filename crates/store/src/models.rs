@@ -191,6 +191,7 @@ pub(crate) struct DailyRow {
     pub day: NaiveDate,
     pub metric: String,
     pub value: i64,
+    pub observed_at: NaiveDateTime,
 }
 
 impl TryFrom<DailyRow> for DailyMetric {
@@ -203,6 +204,7 @@ impl TryFrom<DailyRow> for DailyMetric {
             day: row.day,
             metric: row.metric.parse()?,
             value: from_db_count(row.value),
+            observed_at: row.observed_at.and_utc(),
         })
     }
 }

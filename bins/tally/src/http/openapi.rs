@@ -10,8 +10,9 @@
 //!    each other path parameter, [`AnalyticsQuery`] when it reads the common query
 //!    parameters), the request body if any, the success responses with their bodies and
 //!    headers, the failures ([`AnalyticsErrors`]; or [`AccountErrors`], [`CollectErrors`],
-//!    [`BodyErrors`] and [`ServerErrors`]) and the 405 of its resource, whose `Allow` header
-//!    lists the resource's methods ([`MethodNotAllowed`] for GET and HEAD);
+//!    [`BodyErrors`], [`ImportErrors`] and [`ServerErrors`]) and the 405 of its resource,
+//!    whose `Allow` header lists the resource's methods ([`MethodNotAllowed`] for GET and
+//!    HEAD);
 //! 3. list the handler in `paths(...)` of [`ApiDoc`];
 //! 4. add the route to `ROUTES` in `tests/openapi.rs`, with its methods and query parameters,
 //!    and send it a request in `bodies_match_their_documented_schemas`. The tests check that
@@ -26,9 +27,10 @@ use chrono::NaiveDate;
 use tally_analyzer::{Granularity, RateBy, SeriesMetric};
 use tally_charts::{ChartConfig, ComparisonMeasure};
 use tally_domain::Platform;
+use tally_importers::{CsvKind, Format};
 use utoipa::{IntoParams, IntoResponses, OpenApi, ToSchema};
 
-use super::{accounts, analytics, collect, health, visualization};
+use super::{accounts, analytics, collect, health, transfer, visualization};
 
 /// The document: every endpoint, its parameters and the schemas of its bodies.
 #[derive(OpenApi)]
@@ -60,9 +62,11 @@ use super::{accounts, analytics, collect, health, visualization};
         accounts::delete_account,
         collect::post_collect,
         collect::get_job,
+        transfer::post_import,
+        transfer::get_export,
     ),
     // Utoipa collects the schemas that bodies refer to, not those only parameters refer to.
-    components(schemas(ErrorBody, visualization::ChartType, ComparisonMeasure)),
+    components(schemas(ErrorBody, visualization::ChartType, ComparisonMeasure, CsvKind)),
     tags(
         (name = "analytics", description = "Analyses of one user's accounts over a period."),
         (
@@ -73,6 +77,11 @@ use super::{accounts, analytics, collect, health, visualization};
         (
             name = "collection",
             description = "Collecting a user's accounts from their platforms, as jobs."
+        ),
+        (
+            name = "transfer",
+            description = "Importing the export files of platforms and tally CSV, and \
+                exporting tally CSV."
         ),
         (name = "meta", description = "Health and this document."),
     )
@@ -182,6 +191,28 @@ pub struct CollectQuery {
     pub background: Option<bool>,
 }
 
+/// The query parameters of `POST /import/{user_id}`.
+///
+/// This type only describes them; the handler parses the query string itself, and refuses
+/// unknown names.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// The format of the file (default: told from `filename` and the content); aliases such
+    /// as `twitter` or `youtube` are accepted too.
+    pub format: Option<Format>,
+    /// The name of the file as it was downloaded, such as `tweets.js`: it names the file in
+    /// messages and helps tell its format. Only its last path segment is read.
+    #[param(example = "tweets.js", default = "upload")]
+    pub filename: Option<String>,
+}
+
+/// The body of `POST /import/{user_id}`: an export file, as its bytes.
+// This type only describes the body; the handler streams it to a temporary file.
+#[derive(ToSchema)]
+#[schema(value_type = String, content_media_type = "application/octet-stream")]
+pub struct ExportFile(pub Vec<u8>);
+
 /// The error body of every failure: `{"error": {"code", "message"}}`.
 #[derive(ToSchema)]
 pub struct ErrorBody {
@@ -258,6 +289,23 @@ pub enum BodyErrors {
     UnsupportedMediaType(ErrorBody),
 }
 
+/// The failures of the import endpoint, each with an [`ErrorBody`].
+#[derive(IntoResponses)]
+pub enum ImportErrors {
+    /// A malformed id in the path, a query parameter that is unknown or malformed
+    /// (`unknown_parameter`, `invalid_parameter`), an empty or interrupted body
+    /// (`invalid_body`), or a file that tally cannot read or that is malformed or cut short
+    /// (`invalid_file`, with where it is wrong). Nothing is stored.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// The user does not exist.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// The file is larger than the upload limit, 1 GiB.
+    #[response(status = 413)]
+    PayloadTooLarge(ErrorBody),
+}
+
 /// The failures of tally itself, each with an [`ErrorBody`].
 #[derive(IntoResponses)]
 pub enum ServerErrors {
@@ -314,3 +362,11 @@ pub struct AccountMethodNotAllowed(pub ErrorBody);
     headers(("Allow" = String, description = "The methods served: `POST`."))
 )]
 pub struct CollectMethodNotAllowed(pub ErrorBody);
+
+/// The answer of `/import/{user_id}` to a method other than POST, with an [`ErrorBody`].
+#[derive(IntoResponses)]
+#[response(
+    status = 405,
+    headers(("Allow" = String, description = "The methods served: `POST`."))
+)]
+pub struct ImportMethodNotAllowed(pub ErrorBody);

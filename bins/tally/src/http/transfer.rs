@@ -8,13 +8,20 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use futures_util::StreamExt;
 use tally_importers::{CsvKind, Format};
-use tally_store::PostQuery;
+use tally_store::{PostQuery, StoreError};
 
 use super::analytics::user_id;
 use super::load::{blocking, require_user};
+use super::openapi::{
+    AnalyticsErrors, AnalyticsQuery, ExportFile, ImportErrors, ImportMethodNotAllowed, ImportQuery,
+    MethodNotAllowed, ServerErrors, UserPath,
+};
 use super::params::AnalyticsParams;
 use super::{ApiError, AppState};
-use crate::import::{ImportFailure, export_csv, import_file};
+use crate::import::{ExportFailure, ImportFailure, ImportReport, export_csv, import_file};
+
+/// The longest upload name kept, in characters.
+const MAX_FILENAME_CHARS: usize = 200;
 
 /// The largest upload accepted when the server is not told otherwise: 1 GiB.
 pub const DEFAULT_UPLOAD_LIMIT_BYTES: u64 = 1 << 30;
@@ -43,7 +50,10 @@ fn import_params(query: &str) -> Result<ImportParams, ApiError> {
                 // help tell its format: uploads are never written under this name.
                 let name = value.rsplit(['/', '\\']).next().unwrap_or_default().trim();
                 if !name.is_empty() {
-                    params.filename = tally_domain::excerpt(name);
+                    // Keep the end, where the extension that tells the format is.
+                    let chars: Vec<char> = name.chars().collect();
+                    let keep = chars.len().saturating_sub(MAX_FILENAME_CHARS);
+                    params.filename = chars[keep..].iter().collect();
                 }
             }
             other => {
@@ -69,6 +79,29 @@ fn too_large(limit: u64) -> ApiError {
 /// `POST /import/{user_id}?format=...&filename=...`: imports the request body, an export
 /// file, for the user. All or nothing: a malformed or truncated file stores nothing and
 /// gets a 400 that says where it is wrong.
+#[utoipa::path(
+    post,
+    path = "/api/v1/analytics/import/{user_id}",
+    tag = "transfer",
+    params(UserPath, ImportQuery),
+    request_body(
+        description = "The export file as downloaded from its platform, or a tally CSV file, \
+            as the raw body (up to 1 GiB). Archives (`.zip`, `.tar.gz`) are read whole.",
+        content = inline(ExportFile),
+        content_type = "application/octet-stream",
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The file was imported, all of it, in one transaction: what was read \
+                and what storing it changed. Importing the same file again stores nothing new.",
+            body = ImportReport
+        ),
+        ImportErrors,
+        ServerErrors,
+        ImportMethodNotAllowed,
+    )
+)]
 pub async fn post_import(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -133,6 +166,12 @@ pub async fn post_import(
         Err(ImportFailure::File(error)) => {
             Err(ApiError::bad_request("invalid_file", error.to_string()))
         }
+        // Values the file holds that cannot be stored are the file's fault, not tally's.
+        Err(ImportFailure::Store(
+            error @ (StoreError::OutOfRange(_)
+            | StoreError::UnknownPost { .. }
+            | StoreError::UnknownAccount(_)),
+        )) => Err(ApiError::bad_request("invalid_file", error.to_string())),
         Err(ImportFailure::Store(error)) => Err(error.into()),
     }
 }
@@ -140,6 +179,31 @@ pub async fn post_import(
 /// `GET /export/{user_id}/{kind}`: the user's posts (with every observation of their
 /// counters), counter observations, or daily account figures, as tally CSV; the common
 /// period and platform parameters select what is exported.
+#[utoipa::path(
+    get,
+    path = "/api/v1/analytics/export/{user_id}/{kind}",
+    tag = "transfer",
+    params(
+        UserPath,
+        ("kind" = CsvKind, Path, description = "The rows to export; case-insensitive."),
+        AnalyticsQuery,
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The rows as tally CSV, which `POST /import/{user_id}` reads back.",
+            body = String,
+            content_type = "text/csv",
+            headers((
+                "Content-Disposition" = String,
+                description = "`attachment`, with a file name such as \
+                    `tally-user-1-posts.csv`."
+            ))
+        ),
+        AnalyticsErrors,
+        MethodNotAllowed,
+    )
+)]
 pub async fn get_export(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -170,7 +234,10 @@ pub async fn get_export(
             params.period.range,
             Vec::new(),
         )
-        .map_err(|error| ApiError::internal(&error))
+        .map_err(|error| match error {
+            ExportFailure::Store(error) => ApiError::from(error),
+            ExportFailure::Write(error) => ApiError::internal(&error),
+        })
     })
     .await?;
     Ok(HttpResponse::Ok()
