@@ -11,7 +11,7 @@ use tally_analyzer::{
 use tally_domain::{DateRange, Platform, UserId};
 use utoipa::ToSchema;
 
-use super::load::{blocking, load_datasets, require_user};
+use super::load::{Loaded, blocking, load_datasets, require_user};
 use super::openapi::{AnalyticsErrors, AnalyticsQuery, MethodNotAllowed, UserPath};
 use super::params::AnalyticsParams;
 use super::{ApiError, AppState};
@@ -38,6 +38,24 @@ fn params(request: &HttpRequest) -> Result<AnalyticsParams, ApiError> {
     AnalyticsParams::parse(request.query_string(), Utc::now())
 }
 
+/// Answers a request for one user's analysis of a period: parses the user and the common
+/// parameters, loads the period and the one before it on a blocking thread, and runs
+/// `analysis` on them.
+async fn answer<T: serde::Serialize + Send + 'static>(
+    state: &web::Data<AppState>,
+    path: &str,
+    request: &HttpRequest,
+    analysis: fn(&Loaded, &AnalysisPeriod) -> T,
+) -> Result<HttpResponse, ApiError> {
+    let (user, params) = (user_id(path)?, params(request)?);
+    let body = blocking(state, move |accounts, analytics| {
+        let loaded = load_datasets(accounts, analytics, user, &params)?;
+        Ok(analysis(&loaded, &params.period))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
 /// `GET /overview/{user_id}`: totals, changes, engagement rate, growth and top posts.
 #[utoipa::path(
     get,
@@ -62,13 +80,10 @@ pub async fn get_overview(
     path: web::Path<String>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, params) = (user_id(&path)?, params(&request)?);
-    let body = blocking(&state, move |accounts, analytics| {
-        let loaded = load_datasets(accounts, analytics, user, &params)?;
-        Ok(overview(&loaded.current, &loaded.previous, &params.period))
+    answer(&state, &path, &request, |loaded, period| {
+        overview(&loaded.current, &loaded.previous, period)
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(body))
+    .await
 }
 
 /// `GET /platform/{user_id}/{platform}`: one platform's overview, content types and times.
@@ -214,13 +229,10 @@ pub async fn get_recommendations(
     path: web::Path<String>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, params) = (user_id(&path)?, params(&request)?);
-    let body = blocking(&state, move |accounts, analytics| {
-        let loaded = load_datasets(accounts, analytics, user, &params)?;
-        Ok(recommend(&loaded.current, &params.period))
+    answer(&state, &path, &request, |loaded, period| {
+        recommend(&loaded.current, period)
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(body))
+    .await
 }
 
 /// `GET /comparative/{user_id}`: platforms side by side on normalized measures.
@@ -247,17 +259,10 @@ pub async fn get_comparative(
     path: web::Path<String>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, params) = (user_id(&path)?, params(&request)?);
-    let body = blocking(&state, move |accounts, analytics| {
-        let loaded = load_datasets(accounts, analytics, user, &params)?;
-        Ok(compare_platforms(
-            &loaded.current,
-            &loaded.previous,
-            &params.period,
-        ))
+    answer(&state, &path, &request, |loaded, period| {
+        compare_platforms(&loaded.current, &loaded.previous, period)
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(body))
+    .await
 }
 
 /// A metric's series over all selected platforms, and for each platform on its own.
