@@ -655,3 +655,37 @@ async fn bad_account_and_collection_requests_get_clear_errors() {
     .await;
     assert_eq!(status, 404);
 }
+
+#[actix_web::test]
+async fn scheduled_collection_queues_and_runs_a_job_for_every_user_with_accounts() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let mut mocks: HashMap<Platform, Arc<dyn PlatformConnector>> = HashMap::new();
+    mocks.insert(Platform::X, Arc::new(good_connector(Platform::X)));
+    let mut state = state(&db, mocks);
+    let app = app(state.clone()).await;
+    send(
+        &app,
+        put_json(&format!("{BASE}/users/28"), json!({"name": "Test Creator"})),
+    )
+    .await;
+    let body = json!({"platform": "x", "handle": "test_creator", "credential": TOKEN});
+    send(&app, post_json(&format!("{BASE}/accounts/28"), body)).await;
+
+    let pool = WorkerPool::start(state.collector.clone(), 1).await.unwrap();
+    state.workers = Some(pool.clone());
+    tally::collect::spawn_periodic_collection(
+        state.collector.clone(),
+        pool,
+        Duration::from_millis(100),
+        7,
+    );
+
+    let store = db.store();
+    for _ in 0..100 {
+        if store.row_counts(UserId(28)).unwrap().posts == 1 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the scheduled collection did not store the account's post");
+}
