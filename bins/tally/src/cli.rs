@@ -19,6 +19,12 @@ pub struct Cli {
     )]
     pub database_url: String,
 
+    /// The file holding the key that credentials are encrypted under, created when missing
+    /// (`tally.key` beside an SQLite database, or in the working directory for PostgreSQL).
+    /// `TALLY_SECRET_KEY`, the key itself in base64, takes precedence when set.
+    #[arg(long, env = "TALLY_SECRET_KEY_FILE", global = true)]
+    pub secret_key_file: Option<std::path::PathBuf>,
+
     /// Log output: human-readable text or one JSON object per line.
     #[arg(long, env = "TALLY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -52,6 +58,22 @@ pub enum Command {
     Collect(CollectArgs),
     /// Import a data export downloaded from a platform, or a tally CSV file.
     Import(ImportArgs),
+    /// Re-encrypt every stored credential under a new key, in one transaction.
+    RotateKey(RotateKeyArgs),
+}
+
+/// Arguments of `tally rotate-key`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Afterwards, start tally with TALLY_SECRET_KEY_FILE set to the new \
+                        file (or move it over the old key file, or put its content in \
+                        TALLY_SECRET_KEY)."
+)]
+pub struct RotateKeyArgs {
+    /// Where the new key goes: a new file is created with a random key (owner-only); an
+    /// existing file's key is used as it is.
+    #[arg(long)]
+    pub new_key_file: std::path::PathBuf,
 }
 
 /// Arguments of `tally import`.

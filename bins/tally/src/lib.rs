@@ -7,9 +7,11 @@ pub mod cli;
 pub mod collect;
 pub mod http;
 pub mod import;
+pub mod secret_key;
 pub mod seed;
 pub mod telemetry;
 
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -20,20 +22,22 @@ use crate::cli::{Cli, Command};
 /// Runs one command to completion.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let url = DatabaseUrl::parse(&cli.database_url)?;
+    let key_file = cli.secret_key_file.as_deref();
     match cli.command {
         Command::Migrate => migrate(&url),
-        Command::Seed(args) => seed::run(&open_store(url)?, &args),
+        Command::Seed(args) => seed::run(&open_store(url, key_file)?, &args),
         Command::Serve(args) => {
-            let store = Arc::new(open_store(url)?);
+            let store = Arc::new(open_store(url, key_file)?);
             http::serve(http::AppState::from_store(store)?, &args)
         }
         Command::Collect(args) => {
-            let store = Arc::new(open_store(url)?);
+            let store = Arc::new(open_store(url, key_file)?);
             collect_command(store, &args)
         }
-        Command::Import(args) => import_command(&open_store(url)?, &args),
+        Command::Import(args) => import_command(&open_store(url, key_file)?, &args),
+        Command::RotateKey(args) => rotate_key_command(&open_store(url, key_file)?, &args),
         Command::Demo(args) => {
-            let store = Arc::new(open_store(url)?);
+            let store = Arc::new(open_store(url, key_file)?);
             seed::seed_demo(&*store, args.days)?;
             http::serve(http::AppState::from_store(store)?, &args.serve)
         }
@@ -49,6 +53,8 @@ fn import_command(store: &DieselStore, args: &cli::ImportArgs) -> anyhow::Result
             "user {user} does not exist; create it first (PUT /api/v1/analytics/users/{user})"
         );
     }
+    std::fs::File::open(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
     let file_name = args
         .file
         .file_name()
@@ -165,10 +171,61 @@ fn collect_command(store: Arc<DieselStore>, args: &cli::CollectArgs) -> anyhow::
     Ok(())
 }
 
-fn open_store(url: DatabaseUrl) -> anyhow::Result<DieselStore> {
+/// Opens the store with the configured secret key, first encrypting any credential that an
+/// earlier tally stored as plain text.
+fn open_store(url: DatabaseUrl, key_file: Option<&Path>) -> anyhow::Result<DieselStore> {
+    let source = secret_key::KeySource::configured(&url, key_file);
     let shown = url.to_string();
-    DieselStore::open_with(url, DieselStore::DEFAULT_MAX_CONNECTIONS)
-        .with_context(|| format!("opening {shown}"))
+    let store = DieselStore::open_with(url, DieselStore::DEFAULT_MAX_CONNECTIONS)
+        .with_context(|| format!("opening {shown}"))?;
+    let store = store.with_secret_key(source.load()?);
+
+    let encrypted = store
+        .encrypt_plaintext_credentials()
+        .context("encrypting credentials stored as plain text")?;
+    if encrypted > 0 {
+        tracing::info!(encrypted, "encrypted credentials stored as plain text");
+    }
+    Ok(store)
+}
+
+/// Moves every credential to the key in `--new-key-file`, creating that file first, so
+/// that the new key is safely on disk before any credential depends on it.
+fn rotate_key_command(store: &DieselStore, args: &cli::RotateKeyArgs) -> anyhow::Result<()> {
+    let path = &args.new_key_file;
+    let (new_key, created) = match secret_key::read_key_file(path)? {
+        Some(key) => (key, false),
+        None => {
+            let key = tally_store::SecretKey::generate()?;
+            secret_key::write_new_key_file(path, &key)
+                .with_context(|| format!("creating the new key file {}", path.display()))?;
+            (key, true)
+        }
+    };
+
+    let rotated = store.rotate_secret_key(&new_key);
+    let rotated = match rotated {
+        Ok(rotated) => rotated,
+        Err(error) => {
+            if created {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(error).context("re-encrypting the stored credentials; nothing changed");
+        }
+    };
+    println!(
+        "re-encrypted {rotated} credential(s) under the key in {}; from now on start tally \
+         with TALLY_SECRET_KEY_FILE={} (or move that file over the old key file)",
+        path.display(),
+        path.display()
+    );
+    if std::env::var_os(secret_key::SECRET_KEY_VAR).is_some() {
+        println!(
+            "{} is set and takes precedence over any key file: unset it or give it the new key",
+            secret_key::SECRET_KEY_VAR
+        );
+    }
+    Ok(())
 }
 
 fn migrate(url: &DatabaseUrl) -> anyhow::Result<()> {

@@ -8,13 +8,21 @@ use tally_domain::UserId;
 use tally_store::AnalyticsStore;
 use tally_store::testing::{Backend, TestDatabase};
 
+/// A key for tests on PostgreSQL, whose default key file would land in the working folder.
+const POSTGRES_TEST_KEY: &str = "dGVzdC1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24=";
+
 fn tally(database_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tally"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tally"));
+    command
         .args(args)
         .env("DATABASE_URL", database_url)
         .env("RUST_LOG", "warn")
-        .output()
-        .expect("run tally")
+        .env_remove("TALLY_SECRET_KEY")
+        .env_remove("TALLY_SECRET_KEY_FILE");
+    if database_url.starts_with("postgres") {
+        command.env("TALLY_SECRET_KEY", POSTGRES_TEST_KEY);
+    }
+    command.output().expect("run tally")
 }
 
 fn stderr(output: &Output) -> String {
@@ -253,4 +261,71 @@ fn import_reads_a_file_once_and_refuses_a_broken_one_in_one_line() {
         before,
         "nothing half-written"
     );
+}
+
+#[test]
+fn rotate_key_moves_credentials_to_a_new_key_file() {
+    use tally_domain::{NewAccount, NewUser, Secret};
+    use tally_store::{AccountStore, DieselStore, SecretKey};
+
+    let folder = tempfile::tempdir().unwrap();
+    let db = folder.path().join("tally.db");
+    let url = db.to_str().unwrap();
+
+    // The first start creates tally.key beside the database, owner-only.
+    let first = tally(url, &["migrate"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let seeded = tally(url, &["seed", "1", "7", "--end", "2026-11-30"]);
+    assert!(seeded.status.success(), "{}", stderr(&seeded));
+    let key_file = folder.path().join("tally.key");
+    let old_key = std::fs::read_to_string(&key_file).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let open = |key: &str| {
+        DieselStore::open(url)
+            .unwrap()
+            .with_secret_key(SecretKey::from_base64(key).unwrap())
+    };
+    let store = open(&old_key);
+    store
+        .upsert_user(&NewUser {
+            id: UserId(2),
+            name: "Test Creator".into(),
+            timezone: "UTC".into(),
+        })
+        .unwrap();
+    let account = store
+        .upsert_account(&NewAccount {
+            user_id: UserId(2),
+            platform: tally_domain::Platform::Mastodon,
+            handle: "test_creator".into(),
+            base_url: Some("https://social.example".into()),
+            credential: Some(Secret::new("tok-cli-rotation")),
+        })
+        .unwrap();
+    drop(store);
+
+    let new_file = folder.path().join("new.key");
+    let rotated = tally(
+        url,
+        &["rotate-key", "--new-key-file", new_file.to_str().unwrap()],
+    );
+    let out = String::from_utf8_lossy(&rotated.stdout).into_owned();
+    assert!(rotated.status.success(), "{}", stderr(&rotated));
+    assert!(out.contains("re-encrypted 1 credential(s)"), "{out}");
+    let new_key = std::fs::read_to_string(&new_file).unwrap();
+    assert!(!out.contains(new_key.trim()) && !out.contains(old_key.trim()));
+    assert!(!out.contains("tok-cli-rotation"));
+
+    let credential = |key: &str| open(key).account_credential(account.id);
+    assert_eq!(
+        credential(&new_key).unwrap().unwrap().expose(),
+        "tok-cli-rotation"
+    );
+    assert!(credential(&old_key).is_err());
 }

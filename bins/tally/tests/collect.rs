@@ -505,6 +505,14 @@ async fn bad_account_and_collection_requests_get_clear_errors() {
             "http or https",
         ),
         (
+            post_json(
+                &accounts,
+                json!({"platform": "mastodon", "handle": "a", "base_url": "https://me:pw@example.social"}),
+            ),
+            400,
+            "http or https",
+        ),
+        (
             post_json(&accounts, json!({"platform": "x", "handle": "  "})),
             400,
             "handle must have",
@@ -688,4 +696,36 @@ async fn scheduled_collection_queues_and_runs_a_job_for_every_user_with_accounts
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("the scheduled collection did not store the account's post");
+}
+
+#[actix_web::test]
+async fn a_credential_under_another_key_fails_that_account_only() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let mut mocks: HashMap<Platform, Arc<dyn PlatformConnector>> = HashMap::new();
+    mocks.insert(Platform::X, Arc::new(good_connector(Platform::X)));
+    let writer = app(state(&db, mocks)).await;
+    send(
+        &writer,
+        put_json(&format!("{BASE}/users/25"), json!({"name": "Test Creator"})),
+    )
+    .await;
+    let body = json!({"platform": "x", "handle": "test_creator", "credential": TOKEN});
+    let (status, body, _) = send(&writer, post_json(&format!("{BASE}/accounts/25"), body)).await;
+    assert_eq!(status, 201, "{body}");
+
+    // The same database, opened with a key of its own: the stored credential does not fit.
+    let other = app(state(&db, HashMap::new())).await;
+    let (status, job, _) = send(
+        &other,
+        test::TestRequest::post().uri(&format!("{BASE}/collect/25?background=false")),
+    )
+    .await;
+    assert_eq!(status, 200, "{job}");
+    assert_eq!(job["state"], "failed", "{job}");
+    let error = job["outcomes"][0]["error"].as_str().unwrap();
+    assert!(
+        error.contains("the stored credential cannot be decrypted with this key"),
+        "{error}"
+    );
+    assert!(!job.to_string().contains(TOKEN));
 }

@@ -359,3 +359,54 @@ x,test_creator,9999,like,3,2026-11-02T10:00:00Z\n# end 1 rows\n";
         "a long name keeps the extension that tells the format: {body}"
     );
 }
+
+#[actix_web::test]
+async fn an_import_never_moves_a_connected_account_and_finds_it_however_spelled() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    create_user(&db, 46);
+    let app = app(state(&db)).await;
+    let account = json!({"platform": "mastodon", "handle": "@Victim", "base_url": "https://example.social", "credential": "tok-test"});
+    let request = test::TestRequest::post()
+        .uri(&format!("{BASE}/accounts/46"))
+        .set_json(account);
+    let (status, connected) = call(&app, request).await;
+    assert_eq!(status, 201, "{connected}");
+
+    let repoint = "# tally-csv v1 account_metrics\nplatform,account,base_url,day,metric,value,observed_at\n\
+mastodon,victim,http://127.0.0.1:9,2026-11-01,followers,10,2026-11-01T23:59:00Z\n# end 1 rows\n";
+    let (status, report) = call(&app, upload(46, "innocent.csv", repoint)).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(
+        report["accounts"][0]["account_id"], connected["id"],
+        "the connected account, found without its @"
+    );
+
+    let accounts = db.store().accounts(UserId(46)).unwrap();
+    assert_eq!(accounts.len(), 1, "no second account");
+    assert_eq!(
+        accounts[0].base_url.as_deref(),
+        Some("https://example.social"),
+        "the server did not move"
+    );
+}
+
+#[actix_web::test]
+async fn counts_at_the_storage_limit_never_crash_a_chart() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    create_user(&db, 47);
+    let app = app(state(&db)).await;
+    let huge = "# tally-csv v1 posts\nplatform,external_id,content_type,published_at,observed_at,like,share,comment\n\
+x,p1,text,2026-11-02T10:00:00Z,2026-11-05T12:00:00Z,9223372036854775807,9223372036854775807,9223372036854775807\n# end 1 rows\n";
+    let (status, body) = call(&app, upload(47, "huge.csv", huge)).await;
+    assert_eq!(status, 200, "{body}");
+    for path in [
+        "visualization/47/engagement_breakdown",
+        "visualization/47/dashboard",
+        "overview/47",
+        "content/47/x/p1",
+    ] {
+        let uri = format!("{BASE}/{path}?{PERIOD}");
+        let (status, body) = call(&app, test::TestRequest::get().uri(&uri)).await;
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+}

@@ -56,7 +56,9 @@ pub fn engagement_breakdown(totals: &Totals) -> ChartConfig {
         }]
     };
 
-    let total: i64 = shown.iter().map(|(_, count, _)| count).sum();
+    let total: i64 = shown
+        .iter()
+        .fold(0i64, |total, (_, count, _)| total.saturating_add(*count));
     let mut options = ChartOptions::titled("Engagement by kind", Position::Right);
     options.plugins.subtitle = format::subtitle(
         (total > 0).then(|| format!("{} interactions in total", format::thousands(total))),

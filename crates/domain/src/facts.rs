@@ -96,7 +96,7 @@ impl PostSummary {
             .map(|(_, count)| *count)
             .peekable();
         known.peek()?;
-        Some(known.sum())
+        Some(known.fold(0u64, u64::saturating_add))
     }
 }
 

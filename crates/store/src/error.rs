@@ -40,6 +40,15 @@ pub enum StoreError {
     /// A stored value cannot be read back; the database was changed from outside.
     #[error("stored data is not valid: {0}")]
     Invalid(String),
+    /// A credential was to be written or read, but the store was opened without a key.
+    #[error("no secret key is configured, so credentials can be neither stored nor read")]
+    NoSecretKey,
+    /// A stored credential was encrypted under another key (or altered).
+    #[error("the stored credential cannot be decrypted with this key")]
+    WrongSecretKey,
+    /// Encryption itself failed, such as for want of random bytes.
+    #[error("credential encryption failed: {0}")]
+    Crypto(String),
     /// A stored name is not one tally knows; the database was changed from outside.
     #[error("stored data is not valid: {0}")]
     Corrupt(#[from] ParseNameError),

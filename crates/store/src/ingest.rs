@@ -295,31 +295,47 @@ macro_rules! resolve_account {
             if owner.is_none() {
                 return Err(StoreError::UnknownUser(target.user));
             }
-            let existing: Vec<i64> = accounts::table
+            let existing: Vec<(i64, String)> = accounts::table
                 .filter(accounts::user_id.eq(target.user.get()))
                 .filter(accounts::platform.eq(platform))
-                .select(accounts::id)
+                .select((accounts::id, accounts::handle))
                 .load(c)?;
+            // A file's handle matches a connected account however it spells it: with or
+            // without a leading `@`, in any case.
+            let same_handle = |stored: &str, given: &str| {
+                let bare = |handle: &str| handle.trim().trim_start_matches('@').to_lowercase();
+                bare(stored) == bare(given)
+            };
             let handle = match (&target.handle, existing.as_slice()) {
-                (Some(handle), _) => handle.clone(),
-                (None, [only]) => return Ok(AccountId(*only)),
+                (Some(handle), _) => {
+                    if let Some((id, _)) = existing
+                        .iter()
+                        .find(|(_, stored)| same_handle(stored, handle))
+                    {
+                        return Ok(AccountId(*id));
+                    }
+                    handle.clone()
+                }
+                (None, [(only, _)]) => return Ok(AccountId(*only)),
                 (None, _) => IMPORTED_HANDLE.to_owned(),
             };
+            // Only a new account takes the file's server, and only a web address: an import
+            // never moves a connected account (its credential would follow).
+            let base_url = target
+                .base_url
+                .as_deref()
+                .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
             diesel::insert_into(accounts::table)
                 .values(AccountInsert {
                     user_id: target.user.get(),
                     platform,
                     handle: &handle,
-                    base_url: target.base_url.as_deref(),
+                    base_url,
                     created_at: to_db_time(chrono::Utc::now()),
                     credential: None,
                     status: AccountStatus::Active.as_str(),
                 })
-                .on_conflict((accounts::user_id, accounts::platform, accounts::handle))
-                .do_update()
-                .set(accounts::base_url.eq(sql::<Nullable<Text>>(
-                    "COALESCE(excluded.base_url, accounts.base_url)",
-                )))
+                .on_conflict_do_nothing()
                 .execute(c)?;
             let id = accounts::table
                 .filter(accounts::user_id.eq(target.user.get()))

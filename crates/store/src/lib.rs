@@ -15,12 +15,14 @@
 //! implements utoipa's `ToSchema`, for HTTP layers that publish an OpenAPI document.
 
 pub mod connection;
+mod credentials;
 mod error;
 mod ingest;
 mod jobs;
 mod models;
 mod reads;
 pub mod schema;
+mod secrets;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod url;
@@ -37,6 +39,7 @@ use tally_domain::{
 pub use connection::{DbConnection, DbPool, connect_and_migrate};
 pub use error::{StoreError, StoreResult};
 pub use ingest::IMPORTED_HANDLE;
+pub use secrets::{CREDENTIAL_FORMAT_V1, InvalidSecretKey, SecretKey};
 pub use url::DatabaseUrl;
 
 /// Users and the platform accounts they connect.
@@ -269,12 +272,14 @@ pub trait Health: Send + Sync {
 pub struct DieselStore {
     pool: DbPool,
     url: DatabaseUrl,
+    secret_key: Option<std::sync::Arc<SecretKey>>,
 }
 
 impl std::fmt::Debug for DieselStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DieselStore")
             .field("url", &self.url)
+            .field("has_secret_key", &self.secret_key.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -291,7 +296,25 @@ impl DieselStore {
     /// Opens the database at a parsed URL with a chosen pool size.
     pub fn open_with(url: DatabaseUrl, max_connections: u32) -> StoreResult<Self> {
         let pool = connect_and_migrate(&url, max_connections.max(1))?;
-        Ok(Self { pool, url })
+        Ok(Self {
+            pool,
+            url,
+            secret_key: None,
+        })
+    }
+
+    /// The store with the key that credentials are encrypted under.
+    ///
+    /// Without one, writing or reading a credential fails with [`StoreError::NoSecretKey`];
+    /// everything else works.
+    pub fn with_secret_key(mut self, key: SecretKey) -> Self {
+        self.secret_key = Some(std::sync::Arc::new(key));
+        self
+    }
+
+    /// The key credentials are encrypted under, or the error that says there is none.
+    pub(crate) fn secret_key(&self) -> StoreResult<&SecretKey> {
+        self.secret_key.as_deref().ok_or(StoreError::NoSecretKey)
     }
 
     /// Where the database lives (without any password).

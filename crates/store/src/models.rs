@@ -109,21 +109,25 @@ pub(crate) struct AccountInsert<'a> {
     pub handle: &'a str,
     pub base_url: Option<&'a str>,
     pub created_at: NaiveDateTime,
-    pub credential: Option<&'a str>,
+    /// The credential in its encrypted, stored form.
+    pub credential: Option<String>,
     pub status: &'static str,
 }
 
 impl<'a> AccountInsert<'a> {
-    pub fn new(account: &'a NewAccount, now: DateTime<Utc>) -> Self {
+    /// The row for `account`, whose credential the caller has already encrypted.
+    pub fn new(
+        account: &'a NewAccount,
+        encrypted_credential: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Self {
         Self {
             user_id: account.user_id.get(),
             platform: account.platform.as_str(),
             handle: &account.handle,
             base_url: account.base_url.as_deref(),
             created_at: to_db_time(now),
-            // TODO: encrypt credentials at rest under a key kept outside the database; until
-            // then the database file must be protected like the tokens it holds.
-            credential: account.credential.as_ref().map(|secret| secret.expose()),
+            credential: encrypted_credential,
             status: AccountStatus::Active.as_str(),
         }
     }

@@ -10,7 +10,7 @@ use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 
-use crate::{DatabaseUrl, DieselStore, StoreError, StoreResult};
+use crate::{DatabaseUrl, DieselStore, SecretKey, StoreError, StoreResult};
 
 /// The environment variable that names the PostgreSQL server for tests.
 pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
@@ -113,7 +113,8 @@ impl TestDatabase {
         }
     }
 
-    /// Opens a store on the database, applying migrations.
+    /// Opens a store on the database, applying migrations, with a random key for
+    /// credentials.
     ///
     /// # Panics
     /// When the database cannot be opened.
@@ -122,6 +123,19 @@ impl TestDatabase {
         reason = "test support: failing loudly is the point"
     )]
     pub fn store(&self) -> DieselStore {
+        let key = SecretKey::generate().expect("generate a test key");
+        self.store_without_key().with_secret_key(key)
+    }
+
+    /// Opens a store on the database, applying migrations, with no key for credentials.
+    ///
+    /// # Panics
+    /// When the database cannot be opened.
+    #[expect(
+        clippy::expect_used,
+        reason = "test support: failing loudly is the point"
+    )]
+    pub fn store_without_key(&self) -> DieselStore {
         DieselStore::open_with(self.url.clone(), 4).expect("open the test database")
     }
 }

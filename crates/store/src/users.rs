@@ -49,8 +49,13 @@ impl AccountStore for DieselStore {
     }
 
     fn upsert_account(&self, account: &NewAccount) -> StoreResult<Account> {
+        let encrypted = account
+            .credential
+            .as_ref()
+            .map(|secret| self.secret_key()?.encrypt(secret.expose()))
+            .transpose()?;
         let mut conn = self.connection()?;
-        let row = AccountInsert::new(account, Utc::now());
+        let row = AccountInsert::new(account, encrypted, Utc::now());
         let stored: Option<AccountRow> = with_connection!(&mut *conn, |c| {
             c.write_transaction(|c| {
                 let owner_exists = users::table
@@ -126,6 +131,11 @@ impl AccountStore for DieselStore {
         if self.account(user, account)?.is_none() {
             return Ok(None);
         }
+        let encrypted = match &update.credential {
+            Some(Some(secret)) => Some(Some(self.secret_key()?.encrypt(secret.expose())?)),
+            Some(None) => Some(None),
+            None => None,
+        };
         let mut conn = self.connection()?;
         with_connection!(&mut *conn, |c| {
             let target = accounts::table.find(account.get());
@@ -134,10 +144,10 @@ impl AccountStore for DieselStore {
                     .set(accounts::base_url.eq(base_url.as_deref()))
                     .execute(c)?;
             }
-            if let Some(credential) = &update.credential {
+            if let Some(credential) = &encrypted {
                 diesel::update(target)
                     .set((
-                        accounts::credential.eq(credential.as_ref().map(Secret::expose)),
+                        accounts::credential.eq(credential.as_deref()),
                         accounts::status.eq(AccountStatus::Active.as_str()),
                     ))
                     .execute(c)?;
@@ -170,7 +180,10 @@ impl AccountStore for DieselStore {
                 .first(c)
                 .optional()
         })?;
-        Ok(credential.flatten().map(Secret::new))
+        credential
+            .flatten()
+            .map(|stored| Ok(Secret::new(self.secret_key()?.decrypt(&stored)?)))
+            .transpose()
     }
 
     fn set_account_status(&self, account: AccountId, status: AccountStatus) -> StoreResult<()> {

@@ -24,3 +24,5 @@ mod migrations;
 mod reads;
 #[path = "store/rollup.rs"]
 mod rollup;
+#[path = "store/secrets.rs"]
+mod secrets;

@@ -168,7 +168,7 @@ impl Collector {
             Ok(Ok(secret)) => {
                 secret.map(|secret| credential_for(account.platform, secret.expose()))
             }
-            Ok(Err(error)) => return failed(outcome, &error),
+            Ok(Err(error)) => return credential_unreadable(outcome, &error),
             Err(error) => return failed(outcome, &error),
         };
         let access = AccountAccess::from_account(account, credential);
@@ -238,6 +238,22 @@ fn credential_for(platform: Platform, secret: &str) -> Credential {
         Platform::YouTube => Credential::api_key(secret),
         _ => Credential::bearer(secret),
     }
+}
+
+/// The account's outcome when its stored credential cannot be read, such as when it was
+/// encrypted under another key.
+fn credential_unreadable(mut outcome: AccountOutcome, error: &StoreError) -> AccountOutcome {
+    let account = outcome.account_id.get();
+    tracing::error!(%error, account, "reading the stored credential failed");
+    outcome.state = OutcomeState::Failed;
+    outcome.error = Some(match error {
+        StoreError::WrongSecretKey | StoreError::NoSecretKey => format!(
+            "{error}; connect the account again with a new credential, or start tally with \
+             the key it was stored under"
+        ),
+        _ => "the stored credential could not be read; see the server log".into(),
+    });
+    outcome
 }
 
 fn failed(mut outcome: AccountOutcome, error: &dyn std::fmt::Display) -> AccountOutcome {

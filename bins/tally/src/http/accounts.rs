@@ -103,7 +103,12 @@ fn valid_base_url(platform: Platform, base_url: Option<&str>) -> Result<Option<S
         return Ok(None);
     };
     match url::Url::parse(raw) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.host().is_some()
+                && url.username().is_empty()
+                && url.password().is_none() =>
+        {
             Ok(Some(raw.trim_end_matches('/').to_owned()))
         }
         _ => Err(ApiError::bad_request(

@@ -94,7 +94,7 @@ fn too_large(limit: u64) -> ApiError {
         (
             status = 200,
             description = "The file was imported, all of it, in one transaction: what was read \
-                and what storing it changed. Importing the same file again stores nothing new.",
+                and what storing it changed. Importing the same file again duplicates no post.",
             body = ImportReport
         ),
         ImportErrors,

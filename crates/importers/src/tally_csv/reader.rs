@@ -146,7 +146,8 @@ impl Header {
         for (index, name) in names.iter().enumerate() {
             if !valid.contains(&name.as_str()) {
                 let message = format!(
-                    "unknown column '{name}' for tally CSV {kind}; valid columns: {}",
+                    "unknown column '{}' for tally CSV {kind}; valid columns: {}",
+                    tally_domain::excerpt(name),
                     valid.join(", ")
                 );
                 return Err(ImportError::malformed(at.clone(), message));
