@@ -314,6 +314,18 @@ macro_rules! resolve_account {
                     {
                         return Ok(AccountId(*id));
                     }
+                    // An earlier file that named no account went to the placeholder; now
+                    // that a file names it, the placeholder becomes that account, so the
+                    // same posts from both files are stored once.
+                    if let Some((id, _)) = existing
+                        .iter()
+                        .find(|(_, stored)| stored == IMPORTED_HANDLE)
+                    {
+                        diesel::update(accounts::table.find(*id))
+                            .set(accounts::handle.eq(handle))
+                            .execute(c)?;
+                        return Ok(AccountId(*id));
+                    }
                     handle.clone()
                 }
                 (None, [(only, _)]) => return Ok(AccountId(*only)),

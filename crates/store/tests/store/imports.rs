@@ -83,3 +83,34 @@ backend_tests!(an_import_for_an_unknown_user_is_refused, |db| {
         "{result:?}"
     );
 });
+
+backend_tests!(
+    a_named_file_after_an_unnamed_one_fills_the_same_account,
+    |db| {
+        let store = db.store();
+        let user = store.upsert_user(&new_user(33)).unwrap().id;
+        let batch = posts_only(vec![post("x-1", "2026-05-01T10:00:00Z")]);
+        store
+            .ingest_atomically(&mut |writer| {
+                writer
+                    .write(&target(user, Platform::X, None), &batch)
+                    .map(drop)
+            })
+            .unwrap();
+        store
+            .ingest_atomically(&mut |writer| {
+                writer
+                    .write(&target(user, Platform::X, Some("test_creator")), &batch)
+                    .map(drop)
+            })
+            .unwrap();
+        let accounts = store.accounts(user).unwrap();
+        assert_eq!(accounts.len(), 1, "{accounts:?}");
+        assert_eq!(accounts[0].handle, "test_creator");
+        assert_eq!(
+            store.row_counts(user).unwrap().posts,
+            1,
+            "the post is stored once"
+        );
+    }
+);
