@@ -145,7 +145,7 @@ async fn wait_until_finished<S>(app: &S, location: &str) -> Value
 where
     S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
 {
-    for _ in 0..200 {
+    for _ in 0..600 {
         let (status, job, _) = send(app, test::TestRequest::get().uri(location)).await;
         assert_eq!(status, 200, "{job}");
         if !["queued", "running"].contains(&job["state"].as_str().unwrap()) {
@@ -689,7 +689,7 @@ async fn scheduled_collection_queues_and_runs_a_job_for_every_user_with_accounts
     );
 
     let store = db.store();
-    for _ in 0..100 {
+    for _ in 0..600 {
         if store.row_counts(UserId(28)).unwrap().posts == 1 {
             return;
         }
