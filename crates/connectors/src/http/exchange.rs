@@ -7,7 +7,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use tally_domain::Platform;
 
-use crate::{ConnectorError, Credential};
+use crate::{AccountAccess, ConnectorError, Credential};
 
 /// What a connector tells the shared client about one request.
 pub(crate) struct Call<'a> {
@@ -24,6 +24,38 @@ pub(crate) struct Call<'a> {
     pub api_key_header: Option<&'static str>,
     /// Reads a non-success response (or an error hidden in a success) into a failure.
     pub classify: fn(&Exchange) -> Option<Failure>,
+}
+
+impl<'a> Call<'a> {
+    /// A call on behalf of `account`, presenting its credential when it has one.
+    pub(crate) fn new(
+        platform: Platform,
+        endpoint: &'a str,
+        account: &'a AccountAccess,
+        classify: fn(&Exchange) -> Option<Failure>,
+    ) -> Self {
+        Self {
+            platform,
+            endpoint,
+            account: account.bare_handle(),
+            credential: account.credential.as_ref(),
+            api_key_header: None,
+            classify,
+        }
+    }
+
+    /// A call that needs the account's credential: without one, it fails before sending.
+    pub(crate) fn authenticated(
+        platform: Platform,
+        endpoint: &'a str,
+        account: &'a AccountAccess,
+        classify: fn(&Exchange) -> Option<Failure>,
+    ) -> Result<Self, ConnectorError> {
+        Ok(Self {
+            credential: Some(account.require_credential()?),
+            ..Self::new(platform, endpoint, account, classify)
+        })
+    }
 }
 
 /// Why a response was not a success, as far as retrying is concerned.

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::RequestBuilder;
+use reqwest::{Method, RequestBuilder, Url};
 use tracing::{debug, instrument, warn};
 
 use super::rate_limit::wait_from_headers;
@@ -19,6 +19,11 @@ enum Outcome {
 impl HttpClient {
     /// Sends `request` for `call`, retrying what is worth retrying, and returns a successful
     /// response or the error that ended the attempts.
+    /// [`HttpClient::send`] of a GET of `url`.
+    pub(crate) async fn get(&self, call: &Call<'_>, url: Url) -> Result<Exchange, ConnectorError> {
+        self.send(call, self.request(Method::GET, url)).await
+    }
+
     #[instrument(skip_all, fields(platform = %call.platform, endpoint = call.endpoint))]
     pub(crate) async fn send(
         &self,

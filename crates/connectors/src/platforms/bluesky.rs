@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use reqwest::{Method, Url};
+use reqwest::Url;
 use serde::Deserialize;
 use tally_domain::{
     AccountMetric, AccountMetricRecord, ContentType, EngagementKind, IngestBatch, Platform,
@@ -45,17 +45,8 @@ impl BlueskyConnector {
         endpoint: &str,
         url: Url,
     ) -> Result<Exchange, ConnectorError> {
-        let call = Call {
-            platform: PLATFORM,
-            endpoint,
-            account: account.bare_handle(),
-            credential: account.credential.as_ref(),
-            api_key_header: None,
-            classify,
-        };
-        self.http
-            .send(&call, self.http.request(Method::GET, url))
-            .await
+        let call = Call::new(PLATFORM, endpoint, account, classify);
+        self.http.get(&call, url).await
     }
 }
 

@@ -59,14 +59,7 @@ impl LinkedInConnector {
         endpoint: &str,
         url: Url,
     ) -> Result<Exchange, ConnectorError> {
-        let call = Call {
-            platform: PLATFORM,
-            endpoint,
-            account: account.bare_handle(),
-            credential: Some(account.require_credential()?),
-            api_key_header: None,
-            classify,
-        };
+        let call = Call::authenticated(PLATFORM, endpoint, account, classify)?;
         let request = self
             .http
             .request(Method::GET, url)

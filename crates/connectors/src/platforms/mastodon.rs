@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use reqwest::{Method, Url};
+use reqwest::Url;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use tally_domain::{
@@ -46,17 +46,8 @@ impl MastodonConnector {
         endpoint: &str,
         url: Url,
     ) -> Result<Exchange, ConnectorError> {
-        let call = Call {
-            platform: PLATFORM,
-            endpoint,
-            account: account.bare_handle(),
-            credential: account.credential.as_ref(),
-            api_key_header: None,
-            classify,
-        };
-        self.http
-            .send(&call, self.http.request(Method::GET, url))
-            .await
+        let call = Call::new(PLATFORM, endpoint, account, classify);
+        self.http.get(&call, url).await
     }
 
     /// The account, found by id or by username.

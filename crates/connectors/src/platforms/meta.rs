@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::America::Los_Angeles;
-use reqwest::{Method, Url};
+use reqwest::Url;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use tally_domain::Platform;
@@ -25,15 +25,8 @@ pub(crate) async fn graph_get(
     endpoint: &str,
     url: Url,
 ) -> Result<Exchange, ConnectorError> {
-    let call = Call {
-        platform,
-        endpoint,
-        account: account.bare_handle(),
-        credential: Some(account.require_credential()?),
-        api_key_header: None,
-        classify,
-    };
-    http.send(&call, http.request(Method::GET, url)).await
+    let call = Call::authenticated(platform, endpoint, account, classify)?;
+    http.get(&call, url).await
 }
 
 /// Follows `paging.next` from `first`, newest first, and returns the items published at or

@@ -46,14 +46,7 @@ impl TikTokConnector {
         endpoint: &str,
         request: RequestBuilder,
     ) -> Result<Exchange, ConnectorError> {
-        let call = Call {
-            platform: PLATFORM,
-            endpoint,
-            account: account.bare_handle(),
-            credential: Some(account.require_credential()?),
-            api_key_header: None,
-            classify,
-        };
+        let call = Call::authenticated(PLATFORM, endpoint, account, classify)?;
         self.http.send(&call, request).await
     }
 }

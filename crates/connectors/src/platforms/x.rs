@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
-use reqwest::{Method, Url};
+use reqwest::Url;
 use serde::Deserialize;
 use tally_domain::{
     AccountMetric, AccountMetricRecord, ContentType, EngagementKind, IngestBatch,
@@ -44,17 +44,8 @@ impl XConnector {
         endpoint: &str,
         url: Url,
     ) -> Result<Exchange, ConnectorError> {
-        let call = Call {
-            platform: PLATFORM,
-            endpoint,
-            account: account.bare_handle(),
-            credential: Some(account.require_credential()?),
-            api_key_header: None,
-            classify,
-        };
-        self.http
-            .send(&call, self.http.request(Method::GET, url))
-            .await
+        let call = Call::authenticated(PLATFORM, endpoint, account, classify)?;
+        self.http.get(&call, url).await
     }
 
     async fn user(&self, account: &AccountAccess, base: &Url) -> Result<User, ConnectorError> {

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use reqwest::{Method, Url};
+use reqwest::Url;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::collections::HashMap;
@@ -52,16 +52,10 @@ impl YouTubeConnector {
         url: Url,
     ) -> Result<Exchange, ConnectorError> {
         let call = Call {
-            platform: PLATFORM,
-            endpoint,
-            account: account.bare_handle(),
-            credential: Some(account.require_credential()?),
             api_key_header: Some(API_KEY_HEADER),
-            classify,
+            ..Call::authenticated(PLATFORM, endpoint, account, classify)?
         };
-        self.http
-            .send(&call, self.http.request(Method::GET, url))
-            .await
+        self.http.get(&call, url).await
     }
 
     async fn channel(
