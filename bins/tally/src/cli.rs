@@ -60,6 +60,51 @@ pub enum Command {
     Import(ImportArgs),
     /// Re-encrypt every stored credential under a new key, in one transaction.
     RotateKey(RotateKeyArgs),
+    /// Make, list and revoke the access tokens the HTTP API asks for.
+    Token(TokenArgs),
+}
+
+/// Arguments of `tally token`.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// What to do with tokens.
+    #[command(subcommand)]
+    pub command: TokenCommand,
+}
+
+/// The `tally token` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token; it is printed once, alone on the last line.
+    Create(CreateTokenArgs),
+    /// List every token (never the tokens themselves, which are stored only as hashes).
+    List,
+    /// Revoke a token by its id, at once and for good.
+    Revoke {
+        /// The token's id, as `tally token list` shows it.
+        id: i64,
+    },
+}
+
+/// Arguments of `tally token create`.
+#[derive(Debug, Args)]
+#[command(
+    group = clap::ArgGroup::new("scope").required(true).args(["user", "admin"]),
+    after_help = "Example:\n  TOKEN=$(tally token create --user 1 | tail -n 1)\n  \
+                  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/api/v1/analytics/overview/1"
+)]
+pub struct CreateTokenArgs {
+    /// The one user the token reaches.
+    #[arg(long, value_parser = parse_user_id)]
+    pub user: Option<i64>,
+
+    /// A token that reaches every user, and may create users.
+    #[arg(long)]
+    pub admin: bool,
+
+    /// A note saying what the token is for.
+    #[arg(long, default_value = "")]
+    pub label: String,
 }
 
 /// Arguments of `tally rotate-key`.
@@ -207,6 +252,35 @@ pub struct ServeArgs {
     /// Days read back by scheduled collections.
     #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=365))]
     pub collect_days_back: u32,
+
+    /// Requests per minute each token may make to the expensive endpoints (collect, import,
+    /// the dashboard); 0 turns the limit off.
+    #[arg(long, env = "TALLY_RATE_LIMIT", default_value_t = 60)]
+    pub rate_limit: u32,
+
+    /// A web origin (such as https://dashboard.example) whose pages may call the API from a
+    /// browser; repeat it or separate origins with commas. Cross-origin calls are refused when
+    /// none is given.
+    #[arg(long = "cors-origin", env = "TALLY_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    pub cors_origins: Vec<String>,
+}
+
+/// An origin is a scheme, a host and an optional port, with no path.
+fn parse_origin(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let parsed =
+        url::Url::parse(text).map_err(|error| format!("'{text}' is not an origin: {error}"))?;
+    let origin = parsed.origin();
+    if !origin.is_tuple() || !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("'{text}' is not an http or https origin"));
+    }
+    let serialized = origin.ascii_serialization();
+    if parsed.path() != "/" || serialized != text.trim_end_matches('/') {
+        return Err(format!(
+            "'{text}' is not an origin: give only scheme, host and port, like {serialized}"
+        ));
+    }
+    Ok(serialized)
 }
 
 /// A schedule interval of at least one minute, written like `6h`, `30m` or `1d`.

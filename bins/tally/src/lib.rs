@@ -3,6 +3,7 @@
 //! The library half of the binary exists so that integration tests can build the same
 //! application in-process; `main.rs` only parses arguments and calls [`run`].
 
+pub mod access;
 pub mod cli;
 pub mod collect;
 pub mod http;
@@ -36,12 +37,36 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import(args) => import_command(&open_store(url, key_file)?, &args),
         Command::RotateKey(args) => rotate_key_command(&open_store(url, key_file)?, &args),
+        Command::Token(args) => access::command(&open_store(url, key_file)?, &args),
         Command::Demo(args) => {
             let store = Arc::new(open_store(url, key_file)?);
             seed::seed_demo(&*store, args.days)?;
+            let scope = tally_domain::TokenScope::User(seed::DEMO_USER);
+            let issued = access::issue_demo_token(&*store, scope)?;
+            print_demo_welcome(&args.serve, issued.secret.expose());
             http::serve(http::AppState::from_store(store)?, &args.serve)
         }
     }
+}
+
+/// Tells a newcomer where the dashboard is and how to call the API.
+fn print_demo_welcome(serve: &cli::ServeArgs, token: &str) {
+    let mut address = serve.bind;
+    if address.ip().is_unspecified() {
+        address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let user = seed::DEMO_USER;
+    println!();
+    println!("tally demo is starting with sample data for user {user}.");
+    println!("  Dashboard:  http://{address}/#token={token}");
+    println!(
+        "  API:        curl -H \"Authorization: Bearer {token}\" http://{address}/api/v1/analytics/overview/{user}"
+    );
+    println!(
+        "  The token reaches user {user} only; each `tally demo` start makes a new one and revokes the last."
+    );
+    println!("  Stop with Ctrl-C.");
+    println!();
 }
 
 fn import_command(store: &DieselStore, args: &cli::ImportArgs) -> anyhow::Result<()> {

@@ -10,11 +10,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::{Service, ServiceResponse};
-use actix_web::{App, test};
+use actix_web::test;
 use chrono::Utc;
 use serde_json::{Value, json};
 use tally::collect::{ConnectorSource, PlatformConnectors, WorkerPool};
-use tally::http::{AppState, configure};
+use tally::http::AppState;
 use tally_connectors::{ConnectorError, MockPlatformConnector, PlatformConnector};
 use tally_domain::{
     AccountMetric, AccountMetricRecord, ContentType, EngagementKind, EngagementRecord, IngestBatch,
@@ -54,7 +54,7 @@ fn state(db: &TestDatabase, mocks: HashMap<Platform, Arc<dyn PlatformConnector>>
 async fn app(
     state: AppState,
 ) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
-    test::init_service(App::new().configure(configure(state))).await
+    common::init_as_admin(state).await
 }
 
 async fn send<S>(app: &S, request: test::TestRequest) -> (u16, Value, Option<String>)

@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::Arc;
 
 use actix_web::{App, test};
@@ -78,10 +80,7 @@ async fn unknown_paths_get_a_json_404() {
 #[actix_web::test]
 async fn head_requests_are_answered_like_get_without_a_body() {
     let db = TestDatabase::create(Backend::Sqlite).unwrap();
-    let app = test::init_service(App::new().configure(configure(
-        AppState::from_store(Arc::new(db.store())).unwrap(),
-    )))
-    .await;
+    let app = common::init_as_admin(AppState::from_store(Arc::new(db.store())).unwrap()).await;
     for uri in ["/healthz", "/api/v1/analytics/overview/1"] {
         let request = test::TestRequest::default()
             .method(actix_web::http::Method::HEAD)

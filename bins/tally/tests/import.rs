@@ -8,9 +8,9 @@ mod common;
 use std::sync::Arc;
 
 use actix_web::dev::{Service, ServiceResponse};
-use actix_web::{App, test};
+use actix_web::test;
 use serde_json::{Value, json};
-use tally::http::{AppState, configure};
+use tally::http::AppState;
 use tally_domain::{NewUser, UserId};
 use tally_store::testing::{Backend, TestDatabase};
 use tally_store::{AccountStore, AnalyticsStore};
@@ -90,7 +90,7 @@ fn state(db: &TestDatabase) -> AppState {
 async fn app(
     state: AppState,
 ) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
-    test::init_service(App::new().configure(configure(state))).await
+    common::init_as_admin(state).await
 }
 
 async fn call<S>(app: &S, request: test::TestRequest) -> (u16, Value)

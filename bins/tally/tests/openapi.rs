@@ -69,6 +69,7 @@ const fn route(path: &'static str, methods: &'static [&'static str], query: Quer
 const ROUTES: &[Route] = &[
     route("/healthz", &["get"], Query::Ignored),
     route("/api/v1/openapi.json", &["get"], Query::Ignored),
+    route("/api/v1/me", &["get"], Query::Ignored),
     route(
         "/api/v1/analytics/overview/{user_id}",
         &["get"],
@@ -208,9 +209,13 @@ async fn the_document_is_valid_openapi_3_1_and_every_reference_resolves() {
 async fn every_route_is_served_and_documented_with_its_methods_and_parameters() {
     let db = TestDatabase::create(Backend::Sqlite).unwrap();
     let state = AppState::from_store(Arc::new(db.store())).unwrap();
+    let admin = common::bearer(&state, tally_domain::TokenScope::Admin);
     // Reports the route pattern actix matched, to prove that `ROUTES` is what is served.
     let app = test::init_service(App::new().configure(configure(state)).wrap_fn(
-        |request, service| {
+        move |mut request, service| {
+            request
+                .headers_mut()
+                .insert(actix_web::http::header::AUTHORIZATION, admin.clone());
             let route = request.match_pattern();
             let response = service.call(request);
             async move {
@@ -478,7 +483,7 @@ fn listed_after(marker: &str, body: &Value) -> Vec<String> {
 async fn bodies_match_their_documented_schemas() {
     on_each_backend(1, |seeded: Seeded| async move {
         let state = AppState::with_connectors(Arc::new(seeded.db.store()), Arc::new(Refusing));
-        let app = test::init_service(App::new().configure(configure(state))).await;
+        let app = common::init_as_admin(state).await;
         let (_, doc) = get_json(&app, DOCUMENT).await;
         let mut checker = Checker {
             app: &app,
@@ -679,6 +684,14 @@ async fn fail_as_documented<S: TestApp>(checker: &mut Checker<'_, S>) {
     let failures = [
         (get(&format!("{BASE}/overview/1?granularity=hourly")), 400),
         (get(&format!("{BASE}/overview/999")), 404),
+        (
+            get(&format!("{BASE}/overview/1")).insert_header(("authorization", "Bearer tly_nope")),
+            401,
+        ),
+        (
+            get("/api/v1/me").insert_header(("authorization", "Basic dXNlcg==")),
+            401,
+        ),
         (post("/overview/1"), 405),
         (get(&format!("{BASE}/visualization/1/pie")), 400),
         (

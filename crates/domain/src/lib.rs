@@ -26,6 +26,7 @@ mod names;
 mod period;
 mod records;
 mod secret;
+mod tokens;
 
 pub use accounts::{Account, AccountStatus, AccountUpdate, NewAccount, NewUser, User};
 pub use facts::{DailyMetric, PostMetric, PostObservation, PostSummary};
@@ -41,6 +42,7 @@ pub use records::{
     truncate_to_micros,
 };
 pub use secret::Secret;
+pub use tokens::{ApiToken, NewApiToken, TokenScope};
 
 /// utoipa, for the schemas that `name_enum!` implements in other crates.
 #[cfg(feature = "openapi")]

@@ -25,15 +25,16 @@ pub mod schema;
 mod secrets;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod tokens;
 mod url;
 mod users;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tally_domain::{
-    Account, AccountId, AccountStatus, AccountUpdate, DailyMetric, DateRange, IngestBatch, Job,
-    JobId, JobResult, NewAccount, NewUser, Platform, PostId, PostObservation, PostSummary, Secret,
-    User, UserId,
+    Account, AccountId, AccountStatus, AccountUpdate, ApiToken, DailyMetric, DateRange,
+    IngestBatch, Job, JobId, JobResult, NewAccount, NewApiToken, NewUser, Platform, PostId,
+    PostObservation, PostSummary, Secret, User, UserId,
 };
 
 pub use connection::{DbConnection, DbPool, connect_and_migrate};
@@ -191,6 +192,23 @@ pub trait JobStore: Send + Sync {
     /// Puts jobs that were running when the process stopped back in the queue, returning
     /// how many. Called once at start, before any worker runs.
     fn requeue_interrupted_jobs(&self) -> StoreResult<usize>;
+}
+
+/// API access tokens, kept as hashes.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+pub trait TokenStore: Send + Sync {
+    /// Stores a new token; fails with [`StoreError::UnknownUser`] when its user does not exist.
+    fn create_token(&self, token: &NewApiToken, now: DateTime<Utc>) -> StoreResult<ApiToken>;
+
+    /// Every token, revoked ones included, oldest first.
+    fn tokens(&self) -> StoreResult<Vec<ApiToken>>;
+
+    /// The token whose hash this is, revoked or not.
+    fn token_by_hash(&self, hash: &str) -> StoreResult<Option<ApiToken>>;
+
+    /// Revokes a token; `None` when there is no token with this id. Revoking a revoked
+    /// token keeps its first revocation time.
+    fn revoke_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<Option<ApiToken>>;
 }
 
 /// Which posts to read.

@@ -87,7 +87,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> Nullable<BigInt>,
+        label -> Text,
+        hint -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(accounts -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(jobs -> users (user_id));
 diesel::joinable!(posts -> accounts (account_id));
 diesel::joinable!(post_observations -> posts (post_id));
@@ -102,4 +115,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_metrics,
     account_daily_metrics,
     jobs,
+    api_tokens,
 );

@@ -12,7 +12,7 @@ use tally_domain::{
 };
 use utoipa::ToSchema;
 
-use super::analytics::user_id;
+use super::auth::Caller;
 use super::load::{blocking, require_user};
 use super::openapi::{
     AccountErrors, AccountMethodNotAllowed, AccountsMethodNotAllowed, BodyErrors, ErrorBody,
@@ -156,11 +156,12 @@ fn valid_credential(credential: Option<Secret>) -> Result<Option<Secret>, ApiErr
     )
 )]
 pub async fn put_user(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Json<UserBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = user_id(&path)?;
+    let id = caller.user(&path)?;
     let body = body.into_inner();
     let name = body.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > MAX_HANDLE_CHARS {
@@ -197,10 +198,11 @@ pub async fn put_user(
     )
 )]
 pub async fn get_user(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = user_id(&path)?;
+    let id = caller.user(&path)?;
     let user = blocking(&state, move |accounts, _| require_user(accounts, id)).await?;
     Ok(HttpResponse::Ok().json(user))
 }
@@ -219,10 +221,11 @@ pub async fn get_user(
     )
 )]
 pub async fn list_accounts(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = user_id(&path)?;
+    let user = caller.user(&path)?;
     let list = blocking(&state, move |accounts, _| {
         require_user(accounts, user)?;
         Ok(accounts.accounts(user)?)
@@ -254,11 +257,12 @@ pub async fn list_accounts(
     )
 )]
 pub async fn add_account(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Json<NewAccountBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = user_id(&path)?;
+    let user = caller.user(&path)?;
     let body = body.into_inner();
     let platform: Platform =
         body.platform
@@ -315,10 +319,11 @@ pub async fn add_account(
     )
 )]
 pub async fn get_account(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, id) = (user_id(&path.0)?, account_id(&path.1)?);
+    let (user, id) = (caller.user(&path.0)?, account_id(&path.1)?);
     let account = blocking(&state, move |accounts, _| {
         require_user(accounts, user)?;
         accounts
@@ -354,11 +359,12 @@ pub async fn get_account(
     )
 )]
 pub async fn update_account(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: web::Json<AccountUpdateBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, id) = (user_id(&path.0)?, account_id(&path.1)?);
+    let (user, id) = (caller.user(&path.0)?, account_id(&path.1)?);
     let body = body.into_inner();
     let account = blocking(&state, move |accounts, _| {
         require_user(accounts, user)?;
@@ -408,10 +414,11 @@ pub async fn update_account(
     )
 )]
 pub async fn delete_account(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, id) = (user_id(&path.0)?, account_id(&path.1)?);
+    let (user, id) = (caller.user(&path.0)?, account_id(&path.1)?);
     blocking(&state, move |accounts, _| {
         require_user(accounts, user)?;
         if accounts.delete_account(user, id)? {

@@ -1,6 +1,6 @@
 //! The analytics endpoints under `/api/v1/analytics`.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::Serialize;
 use tally_analyzer::{
@@ -11,6 +11,7 @@ use tally_analyzer::{
 use tally_domain::{DateRange, Platform, UserId};
 use utoipa::ToSchema;
 
+use super::auth::Caller;
 use super::load::{Loaded, blocking, load_datasets, require_user};
 use super::openapi::{AnalyticsErrors, AnalyticsQuery, MethodNotAllowed, UserPath};
 use super::params::AnalyticsParams;
@@ -47,7 +48,8 @@ async fn answer<T: serde::Serialize + Send + 'static>(
     request: &HttpRequest,
     analysis: fn(&Loaded, &AnalysisPeriod) -> T,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, params) = (user_id(path)?, params(request)?);
+    let caller = Caller::extract(request).await?;
+    let (user, params) = (caller.user(path)?, params(request)?);
     let body = blocking(state, move |accounts, analytics| {
         let loaded = load_datasets(accounts, analytics, user, &params)?;
         Ok(analysis(&loaded, &params.period))
@@ -111,11 +113,12 @@ pub async fn get_overview(
     )
 )]
 pub async fn get_platform(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, platform) = (user_id(&path.0)?, platform(&path.1)?);
+    let (user, platform) = (caller.user(&path.0)?, platform(&path.1)?);
     let mut params = params(&request)?;
     params.platforms = vec![platform];
     let body = blocking(&state, move |accounts, analytics| {
@@ -160,11 +163,12 @@ pub async fn get_platform(
     )
 )]
 pub async fn get_content(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, platform) = (user_id(&path.0)?, platform(&path.1)?);
+    let (user, platform) = (caller.user(&path.0)?, platform(&path.1)?);
     let external_id = path.2.clone();
     let mut params = params(&request)?;
     params.platforms = vec![platform];
@@ -328,11 +332,12 @@ pub fn metric_series(
     )
 )]
 pub async fn get_chart(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let user = user_id(&path.0)?;
+    let user = caller.user(&path.0)?;
     let metric: SeriesMetric = path
         .1
         .parse()

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use tally_domain::{Job, JobId};
 
-use super::analytics::user_id;
+use super::auth::Caller;
 use super::load::{blocking, require_user};
 use super::openapi::{
     CollectErrors, CollectMethodNotAllowed, CollectQuery, MethodNotAllowed, ServerErrors, UserPath,
@@ -111,12 +111,14 @@ fn accepted(job: &Job) -> HttpResponse {
     )
 )]
 pub async fn post_collect(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let user = user_id(&path)?;
+    let user = caller.user(&path)?;
     let params = collect_params(request.query_string())?;
+    state.rate_limit.check(&caller)?;
     let jobs = state.jobs.clone();
     let days_back = params.days_back;
     let (job, created) = blocking(&state, move |accounts, _| {
@@ -177,6 +179,7 @@ async fn wait_for(state: &AppState, id: JobId) -> Result<Job, ApiError> {
     )
 )]
 pub async fn get_job(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -192,6 +195,7 @@ pub async fn get_job(
     let jobs = state.jobs.clone();
     let job = web::block(move || jobs.job(id))
         .await??
+        .filter(|job| caller.scope.reaches(job.user_id))
         .ok_or_else(|| ApiError::not_found(format!("job {id} does not exist")))?;
     Ok(HttpResponse::Ok().json(job))
 }

@@ -1,6 +1,6 @@
 //! One error type for the HTTP edge, with the JSON body `{"error": {"code", "message"}}`.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, error};
 use serde::Serialize;
 use tally_store::StoreError;
@@ -12,6 +12,8 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// A header the answer must carry, such as `WWW-Authenticate` or `Retry-After`.
+    header: Option<(header::HeaderName, String)>,
 }
 
 impl ApiError {
@@ -21,6 +23,7 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             code,
             message: message.into(),
+            header: None,
         }
     }
 
@@ -30,6 +33,7 @@ impl ApiError {
             status: StatusCode::NOT_FOUND,
             code: "not_found",
             message: message.into(),
+            header: None,
         }
     }
 
@@ -39,6 +43,7 @@ impl ApiError {
             status: StatusCode::SERVICE_UNAVAILABLE,
             code: "unavailable",
             message: message.into(),
+            header: None,
         }
     }
 
@@ -49,6 +54,32 @@ impl ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "internal",
             message: "an internal error occurred; it has been logged".into(),
+            header: None,
+        }
+    }
+
+    /// A request without a usable access token: 401 with a `WWW-Authenticate` challenge.
+    pub fn unauthorized(challenge: super::auth::Challenge) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            code: "unauthorized",
+            message: challenge.message().into(),
+            header: Some((
+                header::WWW_AUTHENTICATE,
+                challenge.header_value().to_owned(),
+            )),
+        }
+    }
+
+    /// Over the rate limit: 429, saying in `Retry-After` how many seconds to wait.
+    pub fn too_many_requests(retry_after_seconds: u64) -> Self {
+        Self {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "rate_limited",
+            message: format!(
+                "too many requests for this token; try again in {retry_after_seconds} s"
+            ),
+            header: Some((header::RETRY_AFTER, retry_after_seconds.to_string())),
         }
     }
 
@@ -103,7 +134,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(ErrorBody {
+        let mut response = HttpResponse::build(self.status);
+        if let Some((name, value)) = &self.header {
+            response.insert_header((name.clone(), value.clone()));
+        }
+        response.json(ErrorBody {
             error: ErrorDetail {
                 code: self.code,
                 message: &self.message,
@@ -125,7 +160,7 @@ pub async fn not_found(request: HttpRequest) -> HttpResponse {
 /// Answers a known path asked with a method it does not serve: 405, with the methods it
 /// does serve in the `Allow` header and the message.
 pub fn method_not_allowed(request: &HttpRequest, allow: &'static str) -> HttpResponse {
-    let mut response = ApiError {
+    ApiError {
         status: StatusCode::METHOD_NOT_ALLOWED,
         code: "method_not_allowed",
         message: format!(
@@ -133,16 +168,11 @@ pub fn method_not_allowed(request: &HttpRequest, allow: &'static str) -> HttpRes
             request.method(),
             request.path()
         ),
+        header: Some((header::ALLOW, allow.to_owned())),
     }
-    .error_response();
-    response.headers_mut().insert(
-        actix_web::http::header::ALLOW,
-        actix_web::http::header::HeaderValue::from_static(allow),
-    );
-    response
+    .error_response()
 }
 
-/// A conflict with the current state of a resource: 409.
 impl ApiError {
     /// A request body over the size limit: 413.
     pub fn payload_too_large(message: impl Into<String>) -> Self {
@@ -150,6 +180,7 @@ impl ApiError {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             code: "too_large",
             message: message.into(),
+            header: None,
         }
     }
 
@@ -159,6 +190,7 @@ impl ApiError {
             status: StatusCode::CONFLICT,
             code: "conflict",
             message: message.into(),
+            header: None,
         }
     }
 }
@@ -182,6 +214,7 @@ pub(crate) fn json_error(err: error::JsonPayloadError, _: &HttpRequest) -> actix
         status,
         code: "invalid_body",
         message: err.to_string(),
+        header: None,
     }
     .into()
 }

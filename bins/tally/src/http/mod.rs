@@ -2,6 +2,7 @@
 
 mod accounts;
 mod analytics;
+pub mod auth;
 mod collect;
 mod error;
 mod health;
@@ -11,12 +12,14 @@ pub mod params;
 mod transfer;
 mod visualization;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use actix_web::{App, HttpServer, guard, web};
 use anyhow::Context;
 use tally_store::{
-    AccountStore, AnalyticsStore, DieselStore, Health, ImportStore, IngestStore, JobStore,
+    AccountStore, AnalyticsStore, DatabaseUrl, DieselStore, Health, ImportStore, IngestStore,
+    JobStore, TokenStore,
 };
 use tracing_actix_web::TracingLogger;
 
@@ -51,6 +54,12 @@ pub struct AppState {
     pub imports: Arc<dyn ImportStore>,
     /// The largest import upload accepted, in bytes.
     pub upload_limit_bytes: u64,
+    /// Where uploads wait while they are imported: a folder inside tally's data directory.
+    pub upload_dir: PathBuf,
+    /// The access tokens of the API.
+    pub tokens: Arc<dyn TokenStore>,
+    /// The per-token limit on the expensive endpoints.
+    pub rate_limit: auth::RateLimit,
 }
 
 impl AppState {
@@ -66,7 +75,11 @@ impl AppState {
     /// State over the diesel store with the given connectors (mocks, in tests).
     pub fn with_connectors(store: Arc<DieselStore>, connectors: Arc<dyn ConnectorSource>) -> Self {
         let collector = Collector::new(store.clone(), store.clone(), store.clone(), connectors);
+        let upload_dir = data_dir(store.url()).join(UPLOAD_FOLDER);
         Self {
+            tokens: store.clone(),
+            upload_dir,
+            rate_limit: auth::RateLimit::unlimited(),
             accounts: store.clone(),
             analytics: store.clone(),
             ingest: store.clone(),
@@ -77,6 +90,21 @@ impl AppState {
             workers: None,
             upload_limit_bytes: transfer::DEFAULT_UPLOAD_LIMIT_BYTES,
         }
+    }
+}
+
+/// The folder, inside the data directory, that uploads are written to while they are read.
+pub const UPLOAD_FOLDER: &str = "uploads";
+
+/// tally's data directory: the folder of the SQLite file, or the working directory when
+/// the data lives in PostgreSQL.
+pub fn data_dir(url: &DatabaseUrl) -> PathBuf {
+    match url {
+        DatabaseUrl::Sqlite(path) => std::path::Path::new(path)
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf),
+        DatabaseUrl::Postgres(_) => PathBuf::from("."),
     }
 }
 
@@ -98,78 +126,86 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 read().to(openapi::get_openapi),
             ))
             .service(
-                web::scope("/api/v1/analytics")
-                    .service(get_only(
-                        "/overview/{user_id}",
-                        read().to(analytics::get_overview),
-                    ))
-                    .service(get_only(
-                        "/platform/{user_id}/{platform}",
-                        read().to(analytics::get_platform),
-                    ))
-                    .service(get_only(
-                        "/content/{user_id}/{platform}/{post_id}",
-                        read().to(analytics::get_content),
-                    ))
-                    .service(get_only(
-                        "/recommendations/{user_id}",
-                        read().to(analytics::get_recommendations),
-                    ))
-                    .service(get_only(
-                        "/comparative/{user_id}",
-                        read().to(analytics::get_comparative),
-                    ))
-                    .service(get_only(
-                        "/chart/{user_id}/{metric}",
-                        read().to(analytics::get_chart),
-                    ))
-                    .service(get_only(
-                        "/visualization/{user_id}/{chart_type}",
-                        read().to(visualization::get_visualization),
-                    ))
-                    .service(with_methods(
-                        "/users/{user_id}",
-                        "GET, HEAD, PUT",
-                        vec![
-                            read().to(accounts::get_user),
-                            web::put().to(accounts::put_user),
-                        ],
-                    ))
-                    .service(with_methods(
-                        "/accounts/{user_id}",
-                        "GET, HEAD, POST",
-                        vec![
-                            read().to(accounts::list_accounts),
-                            web::post().to(accounts::add_account),
-                        ],
-                    ))
-                    .service(with_methods(
-                        "/accounts/{user_id}/{account_id}",
-                        "GET, HEAD, PATCH, DELETE",
-                        vec![
-                            read().to(accounts::get_account),
-                            web::patch().to(accounts::update_account),
-                            web::delete().to(accounts::delete_account),
-                        ],
-                    ))
-                    .service(with_methods(
-                        "/collect/{user_id}",
-                        "POST",
-                        vec![web::post().to(collect::post_collect)],
-                    ))
-                    .service(get_only("/jobs/{job_id}", read().to(collect::get_job)))
-                    .service(with_methods(
-                        "/import/{user_id}",
-                        "POST",
-                        vec![web::post().to(transfer::post_import)],
-                    ))
-                    .service(get_only(
-                        "/export/{user_id}/{kind}",
-                        read().to(transfer::get_export),
-                    )),
+                web::scope("/api/v1")
+                    .wrap(actix_web::middleware::from_fn(auth::authenticate))
+                    .service(get_only("/me", read().to(auth::get_me)))
+                    .service(analytics_scope()),
             )
             .default_service(web::to(error::not_found));
     }
+}
+
+/// The routes under `/api/v1/analytics`, all behind [`auth::authenticate`].
+fn analytics_scope() -> actix_web::Scope {
+    web::scope("/analytics")
+        .service(get_only(
+            "/overview/{user_id}",
+            read().to(analytics::get_overview),
+        ))
+        .service(get_only(
+            "/platform/{user_id}/{platform}",
+            read().to(analytics::get_platform),
+        ))
+        .service(get_only(
+            "/content/{user_id}/{platform}/{post_id}",
+            read().to(analytics::get_content),
+        ))
+        .service(get_only(
+            "/recommendations/{user_id}",
+            read().to(analytics::get_recommendations),
+        ))
+        .service(get_only(
+            "/comparative/{user_id}",
+            read().to(analytics::get_comparative),
+        ))
+        .service(get_only(
+            "/chart/{user_id}/{metric}",
+            read().to(analytics::get_chart),
+        ))
+        .service(get_only(
+            "/visualization/{user_id}/{chart_type}",
+            read().to(visualization::get_visualization),
+        ))
+        .service(with_methods(
+            "/users/{user_id}",
+            "GET, HEAD, PUT",
+            vec![
+                read().to(accounts::get_user),
+                web::put().to(accounts::put_user),
+            ],
+        ))
+        .service(with_methods(
+            "/accounts/{user_id}",
+            "GET, HEAD, POST",
+            vec![
+                read().to(accounts::list_accounts),
+                web::post().to(accounts::add_account),
+            ],
+        ))
+        .service(with_methods(
+            "/accounts/{user_id}/{account_id}",
+            "GET, HEAD, PATCH, DELETE",
+            vec![
+                read().to(accounts::get_account),
+                web::patch().to(accounts::update_account),
+                web::delete().to(accounts::delete_account),
+            ],
+        ))
+        .service(with_methods(
+            "/collect/{user_id}",
+            "POST",
+            vec![web::post().to(collect::post_collect)],
+        ))
+        .service(get_only("/jobs/{job_id}", read().to(collect::get_job)))
+        .service(with_methods(
+            "/import/{user_id}",
+            "POST",
+            vec![web::post().to(transfer::post_import)],
+        ))
+        .service(get_only(
+            "/export/{user_id}/{kind}",
+            read().to(transfer::get_export),
+        ))
 }
 
 /// A route for GET and HEAD; actix sends HEAD answers without their body.
@@ -196,6 +232,28 @@ fn with_methods(
         }))
 }
 
+/// Cross-origin access: none unless origins are given, and then only from those origins,
+/// with the bearer token header.
+pub fn cors(origins: &[String]) -> actix_web::middleware::Condition<actix_cors::Cors> {
+    let cors = origins
+        .iter()
+        .fold(actix_cors::Cors::default(), |cors, origin| {
+            cors.allowed_origin(origin)
+        })
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            actix_web::http::header::AUTHORIZATION,
+            actix_web::http::header::CONTENT_TYPE,
+        ])
+        .expose_headers([
+            actix_web::http::header::LOCATION,
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::WWW_AUTHENTICATE,
+        ])
+        .max_age(3600);
+    actix_web::middleware::Condition::new(!origins.is_empty(), cors)
+}
+
 /// Runs the server until it is stopped by a signal.
 pub fn serve(mut state: AppState, args: &ServeArgs) -> anyhow::Result<()> {
     let system = actix_web::rt::System::new();
@@ -206,6 +264,7 @@ pub fn serve(mut state: AppState, args: &ServeArgs) -> anyhow::Result<()> {
         args.collect_every,
         args.collect_days_back,
     );
+    let (rate_limit, cors_origins) = (args.rate_limit, args.cors_origins.clone());
     system.block_on(async move {
         let pool = WorkerPool::start(state.collector.clone(), usize::from(collect_workers)).await?;
         if let Some(every) = collect_every {
@@ -221,9 +280,16 @@ pub fn serve(mut state: AppState, args: &ServeArgs) -> anyhow::Result<()> {
             );
         }
         state.workers = Some(pool);
+        state.rate_limit = auth::RateLimit::per_minute(rate_limit);
+        if cors_origins.is_empty() {
+            tracing::info!("cross-origin requests are refused (no --cors-origin given)");
+        } else {
+            tracing::info!(origins = ?cors_origins, "cross-origin requests allowed from these origins");
+        }
 
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(cors(&cors_origins))
                 .wrap(TracingLogger::default())
                 .configure(configure(state.clone()))
         });

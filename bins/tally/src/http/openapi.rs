@@ -30,7 +30,7 @@ use tally_domain::Platform;
 use tally_importers::{CsvKind, Format};
 use utoipa::{IntoParams, IntoResponses, OpenApi, ToSchema};
 
-use super::{accounts, analytics, collect, health, transfer, visualization};
+use super::{accounts, analytics, auth, collect, health, transfer, visualization};
 
 /// The document: every endpoint, its parameters and the schemas of its bodies.
 #[derive(OpenApi)]
@@ -46,6 +46,7 @@ use super::{accounts, analytics, collect, health, transfer, visualization};
     paths(
         health::get_health,
         get_openapi,
+        auth::get_me,
         analytics::get_overview,
         analytics::get_platform,
         analytics::get_content,
@@ -67,6 +68,7 @@ use super::{accounts, analytics, collect, health, transfer, visualization};
     ),
     // Utoipa collects the schemas that bodies refer to, not those only parameters refer to.
     components(schemas(ErrorBody, visualization::ChartType, ComparisonMeasure, CsvKind)),
+    modifiers(&BearerTokens),
     tags(
         (name = "analytics", description = "Analyses of one user's accounts over a period."),
         (
@@ -83,10 +85,109 @@ use super::{accounts, analytics, collect, health, transfer, visualization};
             description = "Importing the export files of platforms and tally CSV, and \
                 exporting tally CSV."
         ),
-        (name = "meta", description = "Health and this document."),
+        (
+            name = "meta",
+            description = "Health, this document, and whom the caller's token reaches."
+        ),
     )
 )]
 pub struct ApiDoc;
+
+/// The paths that rate-limited operations live on, and the methods limited there.
+const RATE_LIMITED: [(&str, &str); 3] = [
+    ("/api/v1/analytics/collect/{user_id}", "post"),
+    ("/api/v1/analytics/import/{user_id}", "post"),
+    (
+        "/api/v1/analytics/visualization/{user_id}/{chart_type}",
+        "get",
+    ),
+];
+
+/// Documents the bearer tokens: the security scheme, and on every operation under `/api/`
+/// but this document, the requirement and its 401 answer; on the rate-limited ones, the 429.
+struct BearerTokens;
+
+impl utoipa::Modify for BearerTokens {
+    fn modify(&self, document: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::{RefOr, ResponseBuilder, header::HeaderBuilder};
+
+        let components = document.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A token from `tally token create --user <id>` (one user) or \
+                         `--admin` (every user).",
+                    ))
+                    .build(),
+            ),
+        );
+        let error_body = || {
+            utoipa::openapi::ContentBuilder::new()
+                .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                    "ErrorBody",
+                ))))
+                .build()
+        };
+        let unauthorized = ResponseBuilder::new()
+            .description(
+                "No token, a malformed `Authorization` header, or a token that is unknown or \
+                 revoked.",
+            )
+            .header(
+                "WWW-Authenticate",
+                HeaderBuilder::new()
+                    .description(Some(
+                        "The bearer challenge, with the error when there is one.",
+                    ))
+                    .build(),
+            )
+            .content("application/json", error_body())
+            .build();
+        let too_many = ResponseBuilder::new()
+            .description("Over the token's rate limit on this endpoint; retry after the wait.")
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .description(Some("Seconds to wait before trying again."))
+                    .build(),
+            )
+            .content("application/json", error_body())
+            .build();
+
+        let requirement =
+            utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new());
+        for (path, item) in document.paths.paths.iter_mut() {
+            if !path.starts_with("/api/") || path == "/api/v1/openapi.json" {
+                continue;
+            }
+            let operations = [
+                ("get", &mut item.get),
+                ("post", &mut item.post),
+                ("put", &mut item.put),
+                ("patch", &mut item.patch),
+                ("delete", &mut item.delete),
+            ];
+            for (method, operation) in operations {
+                let Some(operation) = operation else { continue };
+                operation.security = Some(vec![requirement.clone()]);
+                operation
+                    .responses
+                    .responses
+                    .insert("401".to_owned(), RefOr::T(unauthorized.clone()));
+                if RATE_LIMITED.contains(&(path.as_str(), method)) {
+                    operation
+                        .responses
+                        .responses
+                        .insert("429".to_owned(), RefOr::T(too_many.clone()));
+                }
+            }
+        }
+    }
+}
 
 /// Built once: the document is fixed at compile time.
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
@@ -224,8 +325,8 @@ pub struct ErrorBody {
 #[derive(ToSchema)]
 pub struct ErrorDetail {
     /// A stable machine-readable code, such as `invalid_parameter`, `unknown_parameter`,
-    /// `invalid_path`, `invalid_period`, `invalid_body`, `not_found`, `method_not_allowed`,
-    /// `internal` or `unavailable`.
+    /// `invalid_path`, `invalid_period`, `invalid_body`, `unauthorized`, `not_found`,
+    /// `method_not_allowed`, `rate_limited`, `internal` or `unavailable`.
     #[schema(examples("invalid_parameter"))]
     pub code: String,
     /// An English sentence; for a client mistake it lists the valid values.

@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use tally_importers::{CsvKind, Format};
 use tally_store::{PostQuery, StoreError};
 
-use super::analytics::user_id;
+use super::auth::Caller;
 use super::load::{blocking, require_user};
 use super::openapi::{
     AnalyticsErrors, AnalyticsQuery, ExportFile, ImportErrors, ImportMethodNotAllowed, ImportQuery,
@@ -70,6 +70,22 @@ fn import_params(query: &str) -> Result<ImportParams, ApiError> {
     Ok(params)
 }
 
+/// A new temporary file in the upload folder, which is created owner-only when missing.
+/// Its name is random: nothing of the request's `filename` reaches the file system.
+fn upload_file(folder: &std::path::Path) -> std::io::Result<tempfile::NamedTempFile> {
+    if !folder.is_dir() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(folder)?;
+    }
+    tempfile::Builder::new()
+        .prefix("import-")
+        .suffix(".upload")
+        .tempfile_in(folder)
+}
+
 fn too_large(limit: u64) -> ApiError {
     ApiError::payload_too_large(format!(
         "the upload is larger than the limit of {limit} bytes"
@@ -103,13 +119,15 @@ fn too_large(limit: u64) -> ApiError {
     )
 )]
 pub async fn post_import(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<String>,
     request: HttpRequest,
     mut body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let user = user_id(&path)?;
+    let user = caller.user(&path)?;
     let params = import_params(request.query_string())?;
+    state.rate_limit.check(&caller)?;
     let limit = state.upload_limit_bytes;
     let declared = request
         .headers()
@@ -126,7 +144,7 @@ pub async fn post_import(
 
     // The body goes to a temporary file, since archives need random access; it is removed
     // when `upload` is dropped, whatever happens.
-    let mut upload = tempfile::NamedTempFile::new().map_err(|error| ApiError::internal(&error))?;
+    let mut upload = upload_file(&state.upload_dir).map_err(|error| ApiError::internal(&error))?;
     let mut received = 0u64;
     while let Some(chunk) = body.next().await {
         let chunk =
@@ -205,11 +223,12 @@ pub async fn post_import(
     )
 )]
 pub async fn get_export(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let user = user_id(&path.0)?;
+    let user = caller.user(&path.0)?;
     let kind: CsvKind = path
         .1
         .parse()

@@ -11,7 +11,8 @@ use tally_analyzer::{
 use tally_charts::{ChartConfig, ComparisonMeasure};
 use utoipa::ToSchema;
 
-use super::analytics::{metric_series, user_id};
+use super::analytics::metric_series;
+use super::auth::Caller;
 use super::load::{blocking, load_datasets};
 use super::openapi::{
     AnalyticsErrors, AnalyticsQuery, ChartQuery, MethodNotAllowed, UserPath, VisualizationBody,
@@ -220,11 +221,12 @@ fn dashboard(current: &Dataset, previous: &Dataset, request: &ChartRequest) -> D
     )
 )]
 pub async fn get_visualization(
+    caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let user = user_id(&path.0)?;
+    let user = caller.user(&path.0)?;
     let chart: ChartType = path
         .1
         .parse()
@@ -232,6 +234,9 @@ pub async fn get_visualization(
             ApiError::bad_request("invalid_path", error.to_string())
         })?;
     let chart_request = chart_request(&request)?;
+    if chart == ChartType::Dashboard {
+        state.rate_limit.check(&caller)?;
+    }
     let body = blocking(&state, move |accounts, analytics| {
         let loaded = load_datasets(accounts, analytics, user, &chart_request.params)?;
         let (current, previous) = (&loaded.current, &loaded.previous);

@@ -5,11 +5,12 @@
 use std::sync::Arc;
 
 use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::header::{AUTHORIZATION, HeaderValue};
 use actix_web::{App, test};
 use chrono::Utc;
 use serde_json::Value;
 use tally::http::{AppState, configure};
-use tally_domain::UserId;
+use tally_domain::{TokenScope, UserId};
 use tally_sample::{SampleOptions, SampleUser, generate};
 use tally_store::testing::{Backend, TestDatabase};
 
@@ -32,12 +33,36 @@ pub fn seeded(backend: Backend, user: i64) -> Option<Seeded> {
     Some(Seeded { db, sample })
 }
 
-/// The app over `db`, as `tally serve` builds it.
+/// The app over `db`, as `tally serve` builds it, called with an admin token.
 pub async fn app(
     db: &TestDatabase,
 ) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
     let state = AppState::from_store(Arc::new(db.store())).unwrap();
-    test::init_service(App::new().configure(configure(state))).await
+    init_as_admin(state).await
+}
+
+/// A new token for `scope`, as a ready `Authorization` header value.
+pub fn bearer(state: &AppState, scope: TokenScope) -> HeaderValue {
+    let issued = tally::access::issue(&*state.tokens, scope, "tests").unwrap();
+    HeaderValue::from_str(&format!("Bearer {}", issued.secret.expose())).unwrap()
+}
+
+/// The app over `state`, where every request that carries no `Authorization` header is
+/// sent with a new admin token: the tests of what endpoints answer need not repeat the
+/// header, and `tests/auth.rs` checks the tokens themselves.
+pub async fn init_as_admin(
+    state: AppState,
+) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
+    let admin = bearer(&state, TokenScope::Admin);
+    test::init_service(App::new().configure(configure(state)).wrap_fn(
+        move |mut request, service| {
+            if !request.headers().contains_key(AUTHORIZATION) {
+                request.headers_mut().insert(AUTHORIZATION, admin.clone());
+            }
+            service.call(request)
+        },
+    ))
+    .await
 }
 
 /// GETs `uri` and returns the status and the JSON body.
