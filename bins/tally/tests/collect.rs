@@ -22,8 +22,6 @@ use tally_domain::{
 };
 use tally_store::testing::{Backend, TestDatabase};
 use tally_store::{AnalyticsStore, JobStore};
-use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const BASE: &str = "/api/v1/analytics";
 const TOKEN: &str = "tok-test-not-real";
@@ -84,63 +82,6 @@ fn post_json(uri: &str, body: Value) -> test::TestRequest {
     test::TestRequest::post().uri(uri).set_json(body)
 }
 
-/// A Mastodon server with one account and three recent statuses (and a boost, which is
-/// someone else's post).
-async fn mastodon_server() -> MockServer {
-    let server = MockServer::start().await;
-    let account = json!({
-        "id": "109000000000000001", "username": "test_creator", "acct": "test_creator",
-        "display_name": "Test Creator", "locked": false, "bot": false,
-        "created_at": "2023-01-05T00:00:00.000Z", "note": "", "url": format!("{}/@test_creator", server.uri()),
-        "followers_count": 1234, "following_count": 56, "statuses_count": 410,
-        "last_status_at": "2026-12-01", "emojis": [], "fields": []
-    });
-    let status = |id: &str, hours_ago: i64, likes: u64, replies: u64, boosts: u64, media: Value| {
-        let created = (Utc::now() - chrono::Duration::hours(hours_ago))
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        json!({
-            "id": id, "created_at": created, "visibility": "public",
-            "url": format!("{}/@test_creator/{id}", server.uri()),
-            "replies_count": replies, "reblogs_count": boosts, "favourites_count": likes,
-            "content": "<p>An invented post</p>", "reblog": null, "media_attachments": media
-        })
-    };
-    let mut boost = status("109000000000000200", 2, 900, 90, 90, json!([]));
-    boost["reblog"] = status("109000000000000999", 3, 900, 90, 90, json!([]));
-    let statuses = json!([
-        boost,
-        status(
-            "109000000000000105",
-            5,
-            10,
-            2,
-            3,
-            json!([{"id": "1", "type": "image", "url": "https://example.invalid/1.png"}])
-        ),
-        status("109000000000000104", 30, 7, 5, 1, json!([])),
-        status(
-            "109000000000000103",
-            80,
-            21,
-            0,
-            4,
-            json!([{"id": "2", "type": "video", "url": "https://example.invalid/2.mp4"}])
-        ),
-    ]);
-    Mock::given(method("GET"))
-        .and(path("/api/v1/accounts/lookup"))
-        .and(query_param("acct", "test_creator"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(account))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/accounts/109000000000000001/statuses"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(statuses))
-        .mount(&server)
-        .await;
-    server
-}
-
 async fn wait_until_finished<S>(app: &S, location: &str) -> Value
 where
     S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
@@ -157,7 +98,7 @@ where
 }
 
 async fn collect_from_a_mastodon_server(db: TestDatabase) {
-    let server = mastodon_server().await;
+    let server = common::mastodon_server().await;
     let mut state = state(&db, HashMap::new());
     state.workers = Some(WorkerPool::start(state.collector.clone(), 1).await.unwrap());
     let app = app(state).await;

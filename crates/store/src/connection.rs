@@ -201,7 +201,10 @@ pub fn connect_and_migrate(url: &DatabaseUrl, max_connections: u32) -> StoreResu
     let ping_on_checkout = matches!(url, DatabaseUrl::Postgres(_));
     let pool = r2d2::Pool::builder()
         .max_size(max_connections)
-        .min_idle(Some(1))
+        // No connections are opened ahead of need: a pool that opens them in the background
+        // can still be inside libpq's TLS set-up when a short command exits, which crashed
+        // the process at exit.
+        .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(10))
         .test_on_check_out(ping_on_checkout)
         .build_unchecked(ConnectionManager::new(url.clone()));

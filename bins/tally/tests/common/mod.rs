@@ -8,11 +8,13 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::{AUTHORIZATION, HeaderValue};
 use actix_web::{App, test};
 use chrono::Utc;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tally::http::{AppState, configure};
 use tally_domain::{TokenScope, UserId};
 use tally_sample::{SampleOptions, SampleUser, generate};
 use tally_store::testing::{Backend, TestDatabase};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Days of sample history seeded for the tests.
 pub const SEEDED_DAYS: u32 = 120;
@@ -103,4 +105,61 @@ where
             check(seeded).await;
         }
     }
+}
+
+/// A Mastodon server with one account and three recent statuses (and a boost, which is
+/// someone else's post).
+pub async fn mastodon_server() -> MockServer {
+    let server = MockServer::start().await;
+    let account = json!({
+        "id": "109000000000000001", "username": "test_creator", "acct": "test_creator",
+        "display_name": "Test Creator", "locked": false, "bot": false,
+        "created_at": "2023-01-05T00:00:00.000Z", "note": "", "url": format!("{}/@test_creator", server.uri()),
+        "followers_count": 1234, "following_count": 56, "statuses_count": 410,
+        "last_status_at": "2026-12-01", "emojis": [], "fields": []
+    });
+    let status = |id: &str, hours_ago: i64, likes: u64, replies: u64, boosts: u64, media: Value| {
+        let created = (Utc::now() - chrono::Duration::hours(hours_ago))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        json!({
+            "id": id, "created_at": created, "visibility": "public",
+            "url": format!("{}/@test_creator/{id}", server.uri()),
+            "replies_count": replies, "reblogs_count": boosts, "favourites_count": likes,
+            "content": "<p>An invented post</p>", "reblog": null, "media_attachments": media
+        })
+    };
+    let mut boost = status("109000000000000200", 2, 900, 90, 90, json!([]));
+    boost["reblog"] = status("109000000000000999", 3, 900, 90, 90, json!([]));
+    let statuses = json!([
+        boost,
+        status(
+            "109000000000000105",
+            5,
+            10,
+            2,
+            3,
+            json!([{"id": "1", "type": "image", "url": "https://example.invalid/1.png"}])
+        ),
+        status("109000000000000104", 30, 7, 5, 1, json!([])),
+        status(
+            "109000000000000103",
+            80,
+            21,
+            0,
+            4,
+            json!([{"id": "2", "type": "video", "url": "https://example.invalid/2.mp4"}])
+        ),
+    ]);
+    Mock::given(method("GET"))
+        .and(path("/api/v1/accounts/lookup"))
+        .and(query_param("acct", "test_creator"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(account))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/accounts/109000000000000001/statuses"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(statuses))
+        .mount(&server)
+        .await;
+    server
 }
