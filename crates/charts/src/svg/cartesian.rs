@@ -2,6 +2,7 @@
 //! left once their labels and titles have room.
 
 use std::collections::BTreeSet;
+use std::f64::consts::FRAC_1_SQRT_2;
 
 use super::data::{self, is_percent};
 use super::numbers::{self, nice_ticks};
@@ -304,12 +305,15 @@ fn place(mut axes: Vec<Axis>, area: Rect) -> Layout {
         }
     }
 
+    // Turned labels take at most a third of the height, however long they are.
+    let rotated_max =
+        (area.height / 3.0 / FRAC_1_SQRT_2 - TICK_SIZE).clamp(TICK_SIZE, ROTATED_LABEL_MAX);
     let mut bottom = 0.0_f64;
     for axis in axes.iter_mut().filter(|axis| axis.side == Side::Bottom) {
         let width = (area.width - left - right).max(MIN_PLOT);
-        let plan = bottom_plan(axis, width);
+        let plan = bottom_plan(axis, width, rotated_max);
         let overhang = if plan.rotated {
-            (plan.max_width * std::f64::consts::FRAC_1_SQRT_2 - GAP, 0.0)
+            ((plan.max_width + TICK_SIZE) * FRAC_1_SQRT_2, 0.0)
         } else {
             let half = plan.max_width.min(LEVEL_LABEL_MAX) / 2.0;
             match &axis.measure {
@@ -319,7 +323,8 @@ fn place(mut axes: Vec<Axis>, area: Rect) -> Layout {
         };
         left = left.max(overhang.0);
         right = right.max(overhang.1);
-        axis.labels = bottom_plan(axis, (area.width - left - right).max(MIN_PLOT));
+        let width = (area.width - left - right).max(MIN_PLOT);
+        axis.labels = bottom_plan(axis, width, rotated_max);
         axis.labels.extent = axis.labels.extent.max(plan.extent);
         bottom += GAP + axis.labels.extent + title_room(axis);
     }
@@ -348,7 +353,7 @@ fn place(mut axes: Vec<Axis>, area: Rect) -> Layout {
 }
 
 /// How the labels of an axis under a plot `width` wide are laid out.
-fn bottom_plan(axis: &Axis, width: f64) -> LabelPlan {
+fn bottom_plan(axis: &Axis, width: f64, rotated_max: f64) -> LabelPlan {
     let labels = axis.tick_labels();
     let widest = widest(&labels);
     let count = labels.len().max(1) as f64;
@@ -375,13 +380,13 @@ fn bottom_plan(axis: &Axis, width: f64) -> LabelPlan {
             } else if widest <= LEVEL_LABEL_MAX {
                 level(((widest + 2.0 * GAP) / band).ceil(), widest)
             } else {
-                let max_width = widest.min(ROTATED_LABEL_MAX);
-                let step = (TICK_SIZE * 1.5 / (band * std::f64::consts::FRAC_1_SQRT_2)).ceil();
+                let max_width = widest.min(rotated_max);
+                let step = (TICK_SIZE * 1.5 / (band * FRAC_1_SQRT_2)).ceil();
                 LabelPlan {
                     step: step.max(1.0) as usize,
                     rotated: true,
                     max_width,
-                    extent: (max_width + TICK_SIZE) * std::f64::consts::FRAC_1_SQRT_2,
+                    extent: (max_width + TICK_SIZE) * FRAC_1_SQRT_2,
                 }
             }
         }

@@ -308,3 +308,34 @@ fn tiny_and_huge_images_are_still_well_formed() {
         }
     }
 }
+
+#[test]
+fn crowded_long_labels_are_turned_and_shortened() {
+    let (data, period) = sample(9);
+    let chart = crate::content_type(&content_type_performance(&data, &period));
+    let options = SvgOptions {
+        width: 700,
+        height: 300,
+        ..SvgOptions::default()
+    };
+    let svg = rendered_with(&chart, &options);
+    let document = Document::parse(&svg).unwrap();
+    let turned: Vec<&str> = document
+        .descendants()
+        .filter(|node| {
+            node.attribute("transform")
+                .is_some_and(|t| t.starts_with("rotate(-45"))
+        })
+        .map(|node| node.text().unwrap_or_default())
+        .collect();
+    assert!(!turned.is_empty(), "{svg}");
+    let full = titles(&svg);
+    for shown in turned.iter().filter(|text| text.ends_with('…')) {
+        let start = shown.trim_end_matches('…');
+        assert!(
+            full.iter()
+                .any(|title| title.starts_with(start) && title.len() > start.len()),
+            "{shown}"
+        );
+    }
+}
