@@ -155,8 +155,11 @@ export class Controls {
   }
 
   showRangeInputs() {
+    // The dates take part only in a custom period; otherwise they are switched off.
     const custom = this.view.preset === 'custom';
-    this.form.querySelector('.range').classList.toggle('inactive', !custom);
+    for (const control of this.form.querySelectorAll('.range input, .range button')) {
+      control.disabled = !custom;
+    }
     this.elements.start.required = custom;
     this.elements.end.required = custom;
   }

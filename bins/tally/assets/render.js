@@ -41,6 +41,13 @@ function element(tag, className, text) {
   return node;
 }
 
+/** Wraps a table so that it scrolls sideways inside its box rather than widening the page. */
+function scrolling(table) {
+  const wrap = element('div', 'table-scroll');
+  wrap.append(table);
+  return wrap;
+}
+
 function visuallyHidden(text) {
   return element('span', 'visually-hidden', text);
 }
@@ -166,7 +173,7 @@ export function renderChart(parts, config, svgText, failure) {
   }
 
   const keep = parts.details.open;
-  parts.details.replaceChildren(element('summary', null, 'Data table'), dataTable(config));
+  parts.details.replaceChildren(element('summary', null, 'Data table'), scrolling(dataTable(config)));
   parts.details.open = keep;
 }
 
@@ -342,7 +349,7 @@ export function renderRecommendations(container, recommendations) {
       const table = element('table', 'evidence');
       table.append(element('caption', null, 'Evidence'));
       const head = element('tr');
-      for (const name of ['Measure', 'Value', 'Compared with', 'Posts']) {
+      for (const name of ['Measure', 'Value', 'Baseline', 'Posts']) {
         const cell = element('th', null, name);
         cell.scope = 'col';
         head.append(cell);
@@ -361,7 +368,7 @@ export function renderRecommendations(container, recommendations) {
         body.append(row);
       }
       table.append(thead, body);
-      entry.append(table);
+      entry.append(scrolling(table));
     }
     list.append(entry);
   }
