@@ -103,7 +103,7 @@ const ROUTES: &[Route] = &[
     route(
         "/api/v1/analytics/visualization/{user_id}/{chart_type}",
         &["get"],
-        Query::Analytics(&["metric", "measure"]),
+        Query::Analytics(&["metric", "measure", "format"]),
     ),
     route(
         "/api/v1/analytics/users/{user_id}",
@@ -401,6 +401,9 @@ async fn query_parameters_list_the_values_the_parser_accepts() {
         )
     );
     assert_eq!(measure["default"], "engagement_rate");
+    let format = parameter(visualization, "get", "format")["schema"].clone();
+    assert_eq!(resolve(&doc, &format)["enum"], json!(["json", "svg"]));
+    assert_eq!(format["default"], "json");
     // The chart types are the ones the endpoint's error message lists.
     let (status, body) = get_json(&app, "/api/v1/analytics/visualization/1/pie").await;
     assert_eq!(status, 400, "{body}");
@@ -561,6 +564,10 @@ async fn read_the_seeded_user<S: TestApp>(checker: &mut Checker<'_, S>, seeded: 
     let uri = "/api/v1/analytics/visualization/1/dashboard?days=90&metric=likes\
         &measure=follower_growth_percent";
     assert_eq!(checker.send(get(uri), None).await.0, 200);
+    let uri = "/api/v1/analytics/visualization/1/best_times?days=90&format=svg";
+    let (status, image, _) = checker.send(get(uri), None).await;
+    assert_eq!(status, 200, "{image}");
+    assert!(image.as_str().unwrap().starts_with("<svg"), "{image}");
 }
 
 /// A new user connects an account, changes it, queues a job (no worker runs it) and removes
@@ -696,6 +703,14 @@ async fn fail_as_documented<S: TestApp>(checker: &mut Checker<'_, S>) {
         (get(&format!("{BASE}/visualization/1/pie")), 400),
         (
             get(&format!("{BASE}/visualization/1/dashboard?measure=reach")),
+            400,
+        ),
+        (
+            get(&format!("{BASE}/visualization/1/dashboard?format=svg")),
+            400,
+        ),
+        (
+            get(&format!("{BASE}/visualization/1/time_series?format=png")),
             400,
         ),
         (plain_text, 415),

@@ -165,3 +165,120 @@ async fn a_user_without_data_gets_empty_charts() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["summary"]["posts"]["current"], 0);
 }
+
+/// GETs `uri` and returns the status, the content type and the body as text.
+async fn get_text<S>(app: &S, uri: &str) -> (u16, String, String)
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse,
+            Error = actix_web::Error,
+        >,
+{
+    let request = actix_web::test::TestRequest::get().uri(uri).to_request();
+    let response = actix_web::test::call_service(app, request).await;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = actix_web::test::read_body(response).await;
+    (
+        status,
+        content_type,
+        String::from_utf8(body.to_vec()).unwrap(),
+    )
+}
+
+#[actix_web::test]
+async fn every_chart_type_draws_as_a_well_formed_svg() {
+    on_each_backend(16, |seeded: Seeded| async move {
+        let app = app(&seeded.db).await;
+        for (chart_type, _) in CHART_TYPES {
+            let uri = format!("{BASE}/16/{chart_type}?days=60&format=svg");
+            let (status, content_type, image) = get_text(&app, &uri).await;
+            assert_eq!(status, 200, "{uri}: {image}");
+            assert_eq!(content_type, "image/svg+xml; charset=utf-8", "{uri}");
+
+            let document = roxmltree::Document::parse(&image)
+                .unwrap_or_else(|error| panic!("{uri}: not well-formed XML: {error}\n{image}"));
+            let root = document.root_element();
+            assert_eq!(root.tag_name().name(), "svg", "{uri}");
+            assert_eq!(
+                root.tag_name().namespace(),
+                Some("http://www.w3.org/2000/svg"),
+                "{uri}"
+            );
+            let title = root
+                .children()
+                .find(|node| node.has_tag_name("title"))
+                .and_then(|title| title.text())
+                .unwrap_or_default();
+            let (_, config) = get_json(&app, &format!("{BASE}/16/{chart_type}?days=60")).await;
+            let expected = config["options"]["plugins"]["title"]["text"]
+                .as_str()
+                .unwrap();
+            assert!(title.contains(expected), "{uri}: title '{title}'");
+            let marks = root
+                .descendants()
+                .filter(|node| {
+                    ["path", "rect", "circle", "line", "polyline"]
+                        .iter()
+                        .any(|mark| node.has_tag_name(*mark))
+                })
+                .count();
+            assert!(marks >= 3, "{uri}: {marks} marks");
+            assert!(
+                !image.contains("<script") && !image.contains("NaN"),
+                "{uri}"
+            );
+        }
+    })
+    .await;
+}
+
+#[actix_web::test]
+async fn the_svg_follows_the_query_and_bad_formats_are_refused() {
+    let seeded = common::seeded(tally_store::testing::Backend::Sqlite, 17).unwrap();
+    let platform = seeded.sample.accounts[0].account.platform;
+    let app = app(&seeded.db).await;
+
+    let all = get_text(&app, &format!("{BASE}/17/platform_comparison?format=svg")).await;
+    let one = format!("{BASE}/17/platform_comparison?format=svg&platform={platform}");
+    let one = get_text(&app, &one).await;
+    assert_eq!((all.0, one.0), (200, 200));
+    let others: Vec<_> = seeded
+        .sample
+        .accounts
+        .iter()
+        .map(|account| account.account.platform)
+        .filter(|other| *other != platform)
+        .collect();
+    assert!(!others.is_empty());
+    for other in others {
+        assert!(all.2.contains(other.display_name()), "{other} in all");
+        assert!(
+            !one.2.contains(other.display_name()),
+            "{other} filtered out"
+        );
+    }
+
+    let (status, body) = get_json(&app, &format!("{BASE}/17/time_series?format=json")).await;
+    let (_, default) = get_json(&app, &format!("{BASE}/17/time_series")).await;
+    assert_eq!((status, &body), (200, &default));
+
+    let cases: &[(&str, u16, &str)] = &[
+        ("17/time_series?format=png", 400, "valid values: json, svg"),
+        ("17/dashboard?format=svg", 400, "svg draws one chart"),
+        ("17/best_times?format=svg&format=svg", 400, "more than once"),
+        ("17/best_times?colour=red", 400, "metric, measure, format"),
+        ("999/best_times?format=svg", 404, "user 999 does not exist"),
+    ];
+    for (path, status, message) in cases {
+        let (actual, body) = get_json(&app, &format!("{BASE}/{path}")).await;
+        assert_eq!(actual, *status, "{path}: {body}");
+        let text = body["error"]["message"].as_str().unwrap();
+        assert!(text.contains(message), "{path}: {text}");
+    }
+}

@@ -15,6 +15,9 @@
 //!   missing bar; whether a line joins across it is set per chart;
 //! - empty input gives a well-formed chart with empty labels and datasets.
 //!
+//! The [`svg`] module draws the same configurations as self-contained SVG on the server, for
+//! pages, emails and reports that run no script.
+//!
 //! With the `openapi` feature, the model and [`ComparisonMeasure`] implement utoipa's
 //! `ToSchema`, so that an HTTP layer can describe configurations in an OpenAPI document.
 //!
@@ -58,6 +61,7 @@ mod model;
 mod palette;
 mod posts;
 mod series;
+pub mod svg;
 
 #[cfg(test)]
 mod testing;

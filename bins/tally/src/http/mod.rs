@@ -4,6 +4,7 @@ mod accounts;
 mod analytics;
 pub mod auth;
 mod collect;
+mod dashboard;
 mod error;
 mod health;
 mod load;
@@ -121,6 +122,12 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(web::QueryConfig::default().error_handler(error::query_error))
             .app_data(web::PathConfig::default().error_handler(error::path_error))
             .service(get_only("/healthz", read().to(health::get_health)))
+            .service(get_only("/", read().to(dashboard::get_home)))
+            .service(get_only(
+                "/users/{user_id}",
+                read().to(dashboard::get_user_page),
+            ))
+            .service(get_only("/assets/{name}", read().to(dashboard::get_asset)))
             .service(get_only(
                 "/api/v1/openapi.json",
                 read().to(openapi::get_openapi),

@@ -67,7 +67,13 @@ use super::{accounts, analytics, auth, collect, health, transfer, visualization}
         transfer::get_export,
     ),
     // Utoipa collects the schemas that bodies refer to, not those only parameters refer to.
-    components(schemas(ErrorBody, visualization::ChartType, ComparisonMeasure, CsvKind)),
+    components(schemas(
+        ErrorBody,
+        visualization::ChartType,
+        visualization::ChartFormat,
+        ComparisonMeasure,
+        CsvKind
+    )),
     modifiers(&BearerTokens),
     tags(
         (name = "analytics", description = "Analyses of one user's accounts over a period."),
@@ -263,6 +269,11 @@ pub struct ChartQuery {
     /// `engagement_rate`).
     #[param(default = json!(visualization::DEFAULT_MEASURE.as_str()))]
     pub measure: Option<ComparisonMeasure>,
+    /// The form of the answer (default `json`): `json` for the Chart.js configuration, `svg`
+    /// for the chart drawn as an SVG image (`image/svg+xml`). `svg` draws one chart, so it
+    /// is refused for `dashboard`.
+    #[param(default = "json")]
+    pub format: Option<visualization::ChartFormat>,
 }
 
 /// The body of a visualization: one chart's configuration, or the dashboard.

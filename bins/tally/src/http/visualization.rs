@@ -1,5 +1,7 @@
-//! `GET /visualization/{user_id}/{chart_type}`: Chart.js configurations, and the dashboard.
+//! `GET /visualization/{user_id}/{chart_type}`: Chart.js configurations or SVG images of
+//! them, and the dashboard.
 
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::Serialize;
@@ -40,22 +42,40 @@ tally_domain::name_enum!(
     }
 );
 
+tally_domain::name_enum!(
+    /// The forms a chart is answered in.
+    ChartFormat, "format" {
+        /// The Chart.js v4 configuration, as JSON.
+        Json => "json",
+        /// An SVG image drawn from the configuration, with a text alternative.
+        Svg => "svg",
+    }
+);
+
 /// The metric a time series shows when the query names none.
 pub(super) const DEFAULT_METRIC: SeriesMetric = SeriesMetric::Engagement;
 
 /// The measure a platform comparison shows when the query names none.
 pub(super) const DEFAULT_MEASURE: ComparisonMeasure = ComparisonMeasure::EngagementRate;
 
+/// The policy an SVG answer is served with, for when it is opened on its own: it may run
+/// nothing and load nothing, and only its own inline styles apply.
+const SVG_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'";
+
 /// What a visualization request asks for beyond the common parameters.
 struct ChartRequest {
     params: AnalyticsParams,
     metric: SeriesMetric,
     measure: ComparisonMeasure,
+    format: ChartFormat,
 }
 
 fn chart_request(request: &HttpRequest) -> Result<ChartRequest, ApiError> {
-    let (params, extras) =
-        AnalyticsParams::parse_with(request.query_string(), Utc::now(), &["metric", "measure"])?;
+    let (params, extras) = AnalyticsParams::parse_with(
+        request.query_string(),
+        Utc::now(),
+        &["metric", "measure", "format"],
+    )?;
     let metric = match &extras[0] {
         Some(raw) => raw.parse().map_err(|error: tally_domain::ParseNameError| {
             ApiError::bad_request("invalid_parameter", format!("metric: {error}"))
@@ -68,10 +88,17 @@ fn chart_request(request: &HttpRequest) -> Result<ChartRequest, ApiError> {
         })?,
         None => DEFAULT_MEASURE,
     };
+    let format = match &extras[2] {
+        Some(raw) => raw.parse().map_err(|error: tally_domain::ParseNameError| {
+            ApiError::bad_request("invalid_parameter", format!("format: {error}"))
+        })?,
+        None => ChartFormat::Json,
+    };
     Ok(ChartRequest {
         params,
         metric,
         measure,
+        format,
     })
 }
 
@@ -189,12 +216,47 @@ fn dashboard(current: &Dataset, previous: &Dataset, request: &ChartRequest) -> D
     }
 }
 
+/// The configuration of one chart type; `None` for the dashboard, which is several.
+fn single_chart(
+    chart: ChartType,
+    current: &Dataset,
+    previous: &Dataset,
+    request: &ChartRequest,
+) -> Option<ChartConfig> {
+    let period = &request.params.period;
+    let config = match chart {
+        ChartType::Dashboard => return None,
+        ChartType::TimeSeries => time_series_chart(current, period, request.metric),
+        ChartType::PlatformComparison => tally_charts::platform_comparison(
+            &compare_platforms(current, previous, period),
+            request.measure,
+        ),
+        ChartType::EngagementBreakdown => {
+            tally_charts::engagement_breakdown(&overview(current, previous, period).totals)
+        }
+        ChartType::ContentPerformance => {
+            tally_charts::content_performance(&overview(current, previous, period).top_posts)
+        }
+        ChartType::BestTimes => tally_charts::best_times(&best_times(current, period)),
+        ChartType::ContentType => {
+            tally_charts::content_type(&content_type_performance(current, period))
+        }
+    };
+    Some(config)
+}
+
+/// What the handler answers with, made on the blocking thread.
+enum Answer {
+    Json(serde_json::Value),
+    Svg(String),
+}
+
 /// `GET /visualization/{user_id}/{chart_type}`: one Chart.js configuration, or for
 /// `dashboard` the summary figures with a configuration for every other chart type.
 ///
 /// Besides the common parameters, `metric` picks the time series' metric (default
-/// `engagement`) and `measure` the platform comparison's measure (default
-/// `engagement_rate`).
+/// `engagement`), `measure` the platform comparison's measure (default `engagement_rate`),
+/// and `format=svg` answers one chart as an SVG image instead of its configuration.
 #[utoipa::path(
     get,
     path = "/api/v1/analytics/visualization/{user_id}/{chart_type}",
@@ -204,7 +266,7 @@ fn dashboard(current: &Dataset, previous: &Dataset, request: &ChartRequest) -> D
         (
             "chart_type" = ChartType,
             Path,
-            description = "The chart, or `dashboard` for all of them."
+            description = "The chart, or `dashboard` for all of them (JSON only)."
         ),
         AnalyticsQuery,
         ChartQuery,
@@ -212,9 +274,14 @@ fn dashboard(current: &Dataset, previous: &Dataset, request: &ChartRequest) -> D
     responses(
         (
             status = 200,
-            description = "The chart's Chart.js v4 configuration, to pass to `new Chart(canvas, \
-                config)` unchanged; for `dashboard`, the summary figures with every chart.",
-            body = VisualizationBody
+            description = "With `format=json` (the default): the chart's Chart.js v4 \
+                configuration, to pass to `new Chart(canvas, config)` unchanged; for \
+                `dashboard`, the summary figures with every chart. With `format=svg`: the \
+                chart drawn as a standalone SVG image with a title and a text description.",
+            content(
+                (VisualizationBody = "application/json"),
+                (String = "image/svg+xml"),
+            )
         ),
         AnalyticsErrors,
         MethodNotAllowed,
@@ -234,41 +301,44 @@ pub async fn get_visualization(
             ApiError::bad_request("invalid_path", error.to_string())
         })?;
     let chart_request = chart_request(&request)?;
+    if chart == ChartType::Dashboard && chart_request.format == ChartFormat::Svg {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            "format: svg draws one chart; ask for a chart type such as time_series, or \
+                format=json for the dashboard",
+        ));
+    }
     if chart == ChartType::Dashboard {
         state.rate_limit.check(&caller)?;
     }
-    let body = blocking(&state, move |accounts, analytics| {
+
+    let answer = blocking(&state, move |accounts, analytics| {
         let loaded = load_datasets(accounts, analytics, user, &chart_request.params)?;
         let (current, previous) = (&loaded.current, &loaded.previous);
-        let period = &chart_request.params.period;
-        let body = match chart {
-            ChartType::Dashboard => {
-                serde_json::to_value(dashboard(current, previous, &chart_request))
-            }
-            ChartType::TimeSeries => {
-                serde_json::to_value(time_series_chart(current, period, chart_request.metric))
-            }
-            ChartType::PlatformComparison => {
-                serde_json::to_value(tally_charts::platform_comparison(
-                    &compare_platforms(current, previous, period),
-                    chart_request.measure,
-                ))
-            }
-            ChartType::EngagementBreakdown => serde_json::to_value(
-                tally_charts::engagement_breakdown(&overview(current, previous, period).totals),
-            ),
-            ChartType::ContentPerformance => serde_json::to_value(
-                tally_charts::content_performance(&overview(current, previous, period).top_posts),
-            ),
-            ChartType::BestTimes => {
-                serde_json::to_value(tally_charts::best_times(&best_times(current, period)))
-            }
-            ChartType::ContentType => serde_json::to_value(tally_charts::content_type(
-                &content_type_performance(current, period),
+        let single = single_chart(chart, current, previous, &chart_request);
+        let answer = match (single, chart_request.format) {
+            (Some(config), ChartFormat::Svg) => Answer::Svg(tally_charts::svg::render(
+                &config,
+                &tally_charts::svg::SvgOptions::default(),
             )),
+            (Some(config), ChartFormat::Json) => Answer::Json(
+                serde_json::to_value(config).map_err(|error| ApiError::internal(&error))?,
+            ),
+            (None, _) => Answer::Json(
+                serde_json::to_value(dashboard(current, previous, &chart_request))
+                    .map_err(|error| ApiError::internal(&error))?,
+            ),
         };
-        body.map_err(|error| ApiError::internal(&error))
+        Ok(answer)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(body))
+
+    Ok(match answer {
+        Answer::Json(body) => HttpResponse::Ok().json(body),
+        Answer::Svg(image) => HttpResponse::Ok()
+            .content_type("image/svg+xml; charset=utf-8")
+            .insert_header((header::CONTENT_SECURITY_POLICY, SVG_CONTENT_SECURITY_POLICY))
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .body(image),
+    })
 }
