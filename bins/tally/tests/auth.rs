@@ -471,6 +471,17 @@ async fn tokens_say_whom_they_reach_and_open_nothing_else() {
             .replace('1', "N")
     );
 
+    // Two Authorization headers are refused, whichever comes first.
+    let request = test::TestRequest::get()
+        .uri("/api/v1/me")
+        .append_header((AUTHORIZATION, tokens.header(Who::Owner).unwrap()))
+        .append_header((AUTHORIZATION, tokens.header(Who::Admin).unwrap()))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status().as_u16(), 401);
+    let challenge = response.headers().get("www-authenticate").unwrap();
+    assert!(challenge.to_str().unwrap().contains("invalid_request"));
+
     // The health check and the API document need no token.
     for uri in ["/healthz", "/api/v1/openapi.json"] {
         let (status, _, _) = send(&app, "GET", uri, None, None).await;

@@ -249,6 +249,13 @@ async fn a_full_collection_logs_no_token_and_no_credential() {
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 401);
+    // A token put where tally never reads one, the query string.
+    let response = client
+        .get(format!("{api}/overview/21?access_token={admin}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
 
     // The credential did reach the platform.
     let requests = platform.received_requests().await.unwrap();

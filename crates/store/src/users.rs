@@ -73,8 +73,13 @@ impl AccountStore for DieselStore {
                     .do_update()
                     .set((
                         accounts::base_url.eq(excluded(accounts::base_url)),
+                        // A credential belongs to its server: moving the account to another
+                        // server without a new credential forgets the old one, so that it is
+                        // never sent anywhere else.
                         accounts::credential.eq(sql::<Nullable<Text>>(
-                            "COALESCE(excluded.credential, accounts.credential)",
+                            "CASE WHEN excluded.credential IS NOT NULL THEN excluded.credential \
+                             WHEN COALESCE(excluded.base_url, '') = COALESCE(accounts.base_url, '') \
+                             THEN accounts.credential ELSE NULL END",
                         )),
                         accounts::status.eq(sql::<Text>(
                             "CASE WHEN excluded.credential IS NOT NULL THEN 'active' \
@@ -128,12 +133,18 @@ impl AccountStore for DieselStore {
         account: AccountId,
         update: &AccountUpdate,
     ) -> StoreResult<Option<Account>> {
-        if self.account(user, account)?.is_none() {
+        let Some(current) = self.account(user, account)? else {
             return Ok(None);
-        }
+        };
+        let moves = update
+            .base_url
+            .as_ref()
+            .is_some_and(|base_url| *base_url != current.base_url);
         let encrypted = match &update.credential {
             Some(Some(secret)) => Some(Some(self.secret_key()?.encrypt(secret.expose())?)),
             Some(None) => Some(None),
+            // A credential belongs to its server: a move without a new one forgets it.
+            None if moves => Some(None),
             None => None,
         };
         let mut conn = self.connection()?;

@@ -95,7 +95,7 @@ impl Challenge {
                  (`tally token create --user <id>` makes one)"
             }
             Challenge::Malformed => {
-                "the Authorization header must be 'Bearer <token>' with a single token"
+                "send one Authorization header, 'Bearer <token>', with a single token"
             }
             Challenge::Invalid => "the access token is not valid: it is unknown or was revoked",
         }
@@ -104,10 +104,11 @@ impl Challenge {
 
 /// The token in an `Authorization: Bearer <token>` header.
 fn bearer_token(request: &ServiceRequest) -> Result<String, Challenge> {
-    let value = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .ok_or(Challenge::Missing)?;
+    let mut values = request.headers().get_all(header::AUTHORIZATION);
+    let value = values.next().ok_or(Challenge::Missing)?;
+    if values.next().is_some() {
+        return Err(Challenge::Malformed);
+    }
     let value = value.to_str().map_err(|_| Challenge::Malformed)?;
     let (scheme, token) = value.trim().split_once(' ').ok_or(Challenge::Malformed)?;
     let token = token.trim();

@@ -297,7 +297,7 @@ pub fn serve(mut state: AppState, args: &ServeArgs) -> anyhow::Result<()> {
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(cors(&cors_origins))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
                 .configure(configure(state.clone()))
         });
         if let Some(workers) = workers {

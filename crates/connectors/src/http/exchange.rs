@@ -73,6 +73,9 @@ pub(crate) enum Failure {
     Rejected(String),
 }
 
+/// How much of a platform's error text a message keeps.
+const MESSAGE_CHARS: usize = 200;
+
 /// A received response, with the context needed to report problems with it.
 pub(crate) struct Exchange {
     /// The HTTP status.
@@ -106,6 +109,9 @@ impl Exchange {
 
     /// A short explanation taken from the body: the first message-like field of a JSON
     /// error, or the start of the text.
+    ///
+    /// The credential is removed before the text is shortened, so that a copy of it cut
+    /// in two by the shortening cannot slip through.
     pub fn message(&self) -> String {
         let text = match serde_json::from_slice::<serde_json::Value>(&self.body) {
             Ok(value) => message_from_json(&value),
@@ -117,10 +123,10 @@ impl Exchange {
             if trimmed.is_empty() {
                 format!("HTTP {}", self.status.as_u16())
             } else {
-                trimmed.chars().take(200).collect()
+                trimmed.to_owned()
             }
         });
-        self.scrub(&text)
+        self.scrub(&text).chars().take(MESSAGE_CHARS).collect()
     }
 
     /// The body parsed as loose JSON, when it is JSON at all.
@@ -167,4 +173,33 @@ pub(crate) fn classify_by_status(exchange: &Exchange) -> Option<Failure> {
         408 | 500..=599 => Failure::Transient(message),
         _ => Failure::Rejected(message),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(body: String, secret: &str) -> Exchange {
+        Exchange {
+            status: StatusCode::UNAUTHORIZED,
+            headers: HeaderMap::new(),
+            body: body.into_bytes(),
+            platform: Platform::Mastodon,
+            endpoint: "lookup".into(),
+            credential: Some(Credential::bearer(secret)),
+        }
+    }
+
+    #[test]
+    fn a_credential_cut_by_the_length_limit_is_still_removed() {
+        let secret = "SECRETCRED-0123456789abcdef";
+        let body = format!("{}{secret} was refused", "x".repeat(MESSAGE_CHARS - 10));
+        let message = refusal(body, secret).message();
+        assert!(!message.contains("SECRET"), "{message}");
+        assert_eq!(message.chars().count(), MESSAGE_CHARS);
+
+        let json = serde_json::json!({"error": format!("{}{secret}", "y".repeat(195))});
+        let message = refusal(json.to_string(), secret).message();
+        assert!(!message.contains("SECRET"), "{message}");
+    }
 }

@@ -157,3 +157,61 @@ backend_tests!(plain_text_credentials_from_before_are_encrypted, |db| {
     assert!(raw_credential(&store, account).unwrap().starts_with("v1:"));
     assert_eq!(credential(&store, account), "tok-legacy");
 });
+
+backend_tests!(
+    moving_an_account_to_another_server_forgets_its_credential,
+    |db| {
+        let store = db.store();
+        let account = connect(&store, "mover", "tok-bound-to-its-server");
+        let user = tally_domain::UserId(1);
+        let has_credential = |store: &DieselStore| {
+            store
+                .account(user, account)
+                .unwrap()
+                .unwrap()
+                .has_credential
+        };
+
+        // The same server again keeps the credential, by either path.
+        let same = store.account(user, account).unwrap().unwrap().base_url;
+        let keep = AccountUpdate {
+            base_url: Some(same.clone()),
+            credential: None,
+        };
+        store.update_account(user, account, &keep).unwrap();
+        assert!(has_credential(&store));
+        let mut again = new_account(user, Platform::Mastodon, "mover");
+        again.base_url = same;
+        store.upsert_account(&again).unwrap();
+        assert!(has_credential(&store));
+
+        // Another server without a new credential forgets it: through an update ...
+        let moved = AccountUpdate {
+            base_url: Some(Some("http://127.0.0.1:9".into())),
+            credential: None,
+        };
+        store.update_account(user, account, &moved).unwrap();
+        assert!(!has_credential(&store));
+        assert_eq!(raw_credential(&store, account), None);
+
+        // ... and through an upsert of the same handle.
+        let update = AccountUpdate {
+            base_url: None,
+            credential: Some(Some(Secret::new("tok-second"))),
+        };
+        store.update_account(user, account, &update).unwrap();
+        assert!(has_credential(&store));
+        let mut elsewhere = new_account(user, Platform::Mastodon, "mover");
+        elsewhere.base_url = Some("http://127.0.0.1:10".into());
+        store.upsert_account(&elsewhere).unwrap();
+        assert!(!has_credential(&store));
+
+        // A move that brings its own credential keeps that one.
+        let with_new = AccountUpdate {
+            base_url: Some(Some("http://127.0.0.1:11".into())),
+            credential: Some(Some(Secret::new("tok-third"))),
+        };
+        store.update_account(user, account, &with_new).unwrap();
+        assert_eq!(credential(&store, account), "tok-third");
+    }
+);
