@@ -87,6 +87,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    user_data_versions (user_id) {
+        user_id -> BigInt,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(accounts -> users (user_id));
 diesel::joinable!(jobs -> users (user_id));
 diesel::joinable!(posts -> accounts (account_id));
@@ -102,4 +109,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_metrics,
     account_daily_metrics,
     jobs,
+    user_data_versions,
 );

@@ -26,3 +26,5 @@ mod reads;
 mod rollup;
 #[path = "store/secrets.rs"]
 mod secrets;
+#[path = "store/versions.rs"]
+mod versions;
