@@ -207,6 +207,10 @@ pub struct ServeArgs {
     /// Days read back by scheduled collections.
     #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=365))]
     pub collect_days_back: u32,
+
+    /// Memory for cached analytics answers, in MiB; 0 turns the cache off.
+    #[arg(long, env = "TALLY_ANSWER_CACHE_MIB", default_value_t = crate::http::cache::DEFAULT_CAPACITY_MIB, value_parser = clap::value_parser!(u64).range(0..=16_384))]
+    pub answer_cache_mib: u64,
 }
 
 /// A schedule interval of at least one minute, written like `6h`, `30m` or `1d`.

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod analytics;
+pub mod cache;
 mod collect;
 mod error;
 mod health;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub imports: Arc<dyn ImportStore>,
     /// The largest import upload accepted, in bytes.
     pub upload_limit_bytes: u64,
+    /// Computed analytics answers, checked against each user's data version.
+    pub answers: cache::AnswerCache,
 }
 
 impl AppState {
@@ -76,6 +79,7 @@ impl AppState {
             collector,
             workers: None,
             upload_limit_bytes: transfer::DEFAULT_UPLOAD_LIMIT_BYTES,
+            answers: cache::AnswerCache::default(),
         }
     }
 }
@@ -206,6 +210,7 @@ pub fn serve(mut state: AppState, args: &ServeArgs) -> anyhow::Result<()> {
         args.collect_every,
         args.collect_days_back,
     );
+    state.answers = cache::AnswerCache::with_capacity(args.answer_cache_mib * cache::MIB);
     system.block_on(async move {
         let pool = WorkerPool::start(state.collector.clone(), usize::from(collect_workers)).await?;
         if let Some(every) = collect_every {

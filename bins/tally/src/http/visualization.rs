@@ -12,7 +12,8 @@ use tally_charts::{ChartConfig, ComparisonMeasure};
 use utoipa::ToSchema;
 
 use super::analytics::{metric_series, user_id};
-use super::load::{blocking, load_datasets};
+use super::cache::{cached_json, to_json};
+use super::load::load_datasets;
 use super::openapi::{
     AnalyticsErrors, AnalyticsQuery, ChartQuery, MethodNotAllowed, UserPath, VisualizationBody,
 };
@@ -232,38 +233,36 @@ pub async fn get_visualization(
             ApiError::bad_request("invalid_path", error.to_string())
         })?;
     let chart_request = chart_request(&request)?;
-    let body = blocking(&state, move |accounts, analytics| {
+    let key = format!(
+        "visualization {chart:?} {:?} {:?} {:?}",
+        chart_request.params, chart_request.metric, chart_request.measure
+    );
+    cached_json(&state, user, key, move |accounts, analytics| {
         let loaded = load_datasets(accounts, analytics, user, &chart_request.params)?;
         let (current, previous) = (&loaded.current, &loaded.previous);
         let period = &chart_request.params.period;
-        let body = match chart {
-            ChartType::Dashboard => {
-                serde_json::to_value(dashboard(current, previous, &chart_request))
-            }
+        match chart {
+            ChartType::Dashboard => to_json(&dashboard(current, previous, &chart_request)),
             ChartType::TimeSeries => {
-                serde_json::to_value(time_series_chart(current, period, chart_request.metric))
+                to_json(&time_series_chart(current, period, chart_request.metric))
             }
-            ChartType::PlatformComparison => {
-                serde_json::to_value(tally_charts::platform_comparison(
-                    &compare_platforms(current, previous, period),
-                    chart_request.measure,
-                ))
-            }
-            ChartType::EngagementBreakdown => serde_json::to_value(
-                tally_charts::engagement_breakdown(&overview(current, previous, period).totals),
-            ),
-            ChartType::ContentPerformance => serde_json::to_value(
-                tally_charts::content_performance(&overview(current, previous, period).top_posts),
-            ),
+            ChartType::PlatformComparison => to_json(&tally_charts::platform_comparison(
+                &compare_platforms(current, previous, period),
+                chart_request.measure,
+            )),
+            ChartType::EngagementBreakdown => to_json(&tally_charts::engagement_breakdown(
+                &overview(current, previous, period).totals,
+            )),
+            ChartType::ContentPerformance => to_json(&tally_charts::content_performance(
+                &overview(current, previous, period).top_posts,
+            )),
             ChartType::BestTimes => {
-                serde_json::to_value(tally_charts::best_times(&best_times(current, period)))
+                to_json(&tally_charts::best_times(&best_times(current, period)))
             }
-            ChartType::ContentType => serde_json::to_value(tally_charts::content_type(
+            ChartType::ContentType => to_json(&tally_charts::content_type(
                 &content_type_performance(current, period),
             )),
-        };
-        body.map_err(|error| ApiError::internal(&error))
+        }
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(body))
+    .await
 }
