@@ -12,6 +12,7 @@
 //! Only successful answers are cached; errors (an unknown user, a bad parameter) never are.
 
 use std::fmt::Debug;
+use std::sync::Arc;
 
 use actix_web::HttpResponse;
 use actix_web::http::header::ContentType;
@@ -19,6 +20,7 @@ use actix_web::web::Bytes;
 use serde::Serialize;
 use tally_domain::UserId;
 use tally_store::{AccountStore, AnalyticsStore};
+use tokio::sync::Semaphore;
 
 use super::load::blocking;
 use super::{ApiError, AppState};
@@ -29,6 +31,10 @@ pub const MIB: u64 = 1024 * 1024;
 /// The cache's size when the server is not told otherwise.
 pub const DEFAULT_CAPACITY_MIB: u64 = 32;
 
+/// Answers read or computed at once, per core: enough to keep the cores busy while some
+/// requests wait on the database.
+const COMPUTATIONS_PER_CORE: usize = 2;
+
 /// What an answer was computed for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct AnswerKey {
@@ -37,11 +43,15 @@ struct AnswerKey {
     request: String,
 }
 
-/// Serialized answers of the analytics endpoints, bounded by the bytes they hold; or
-/// nothing, when caching is off.
+/// Serialized answers of the analytics endpoints, bounded by the bytes they hold (or
+/// nothing, when caching is off), and the bound on answers computed at once.
 #[derive(Clone)]
 pub struct AnswerCache {
     entries: Option<moka::sync::Cache<AnswerKey, Bytes>>,
+    /// One permit per answer computed at a time. Each computation holds a user's period
+    /// in memory; without a bound, a burst of requests that miss the cache would run on
+    /// as many blocking threads at once and multiply the server's memory.
+    computing: Arc<Semaphore>,
 }
 
 impl Debug for AnswerCache {
@@ -70,7 +80,11 @@ impl AnswerCache {
                 })
                 .build()
         });
-        Self { entries }
+        let parallel = std::thread::available_parallelism().map_or(2, usize::from);
+        Self {
+            entries,
+            computing: Arc::new(Semaphore::new(parallel * COMPUTATIONS_PER_CORE)),
+        }
     }
 
     /// A cache that stores nothing.
@@ -101,6 +115,11 @@ where
     F: FnOnce(&dyn AccountStore, &dyn AnalyticsStore) -> Result<Vec<u8>, ApiError> + Send + 'static,
 {
     let cache = state.answers.clone();
+    let _permit = cache
+        .computing
+        .acquire()
+        .await
+        .map_err(|error| ApiError::internal(&error))?;
     let body = blocking(state, move |accounts, analytics| {
         // The version is read before the data, so an answer is never newer than the data
         // it is filed under: a write between the two reads only files it under an older
