@@ -263,6 +263,10 @@ pub struct ServeArgs {
     /// none is given.
     #[arg(long = "cors-origin", env = "TALLY_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_origins: Vec<String>,
+
+    /// Memory for cached analytics answers, in MiB; 0 turns the cache off.
+    #[arg(long, env = "TALLY_ANSWER_CACHE_MIB", default_value_t = crate::http::cache::DEFAULT_CAPACITY_MIB, value_parser = clap::value_parser!(u64).range(0..=16_384))]
+    pub answer_cache_mib: u64,
 }
 
 /// An origin is a scheme, a host and an optional port, with no path.

@@ -17,6 +17,7 @@ use crate::models::{
 use crate::schema::{
     account_daily_metrics, accounts, post_metrics, post_observations, posts, users,
 };
+use crate::versions::bump_data_version;
 use crate::{
     BatchWriter, DieselStore, ImportStore, ImportTarget, IngestStore, IngestSummary, StoreError,
     StoreResult, with_connection,
@@ -60,6 +61,7 @@ macro_rules! write_batch {
                 .optional()?
                 .ok_or(StoreError::UnknownAccount(account))?;
             let platform = platform_name.parse::<Platform>()?.as_str();
+            bump_data_version!(&mut *c, user_id)?;
 
             // Posts first, so that observations in the same batch can refer to them.
             for chunk in posts.chunks(POST_CHUNK) {

@@ -28,6 +28,7 @@ pub mod testing;
 mod tokens;
 mod url;
 mod users;
+mod versions;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -273,6 +274,11 @@ pub trait AnalyticsStore: Send + Sync {
 
     /// How many rows the user has in each table.
     fn row_counts(&self, user: UserId) -> StoreResult<RowCounts>;
+
+    /// The user's data version: a number that every write of the user's data raises in the
+    /// same transaction, from any process. `None` when the user has none (no such user).
+    /// Caches of computed answers key on it; read it before the data the answer uses.
+    fn data_version(&self, user: UserId) -> StoreResult<Option<i64>>;
 }
 
 /// Whether the database answers, for health checks.

@@ -224,6 +224,10 @@ impl AnalyticsStore for DieselStore {
             daily_metrics,
         })
     }
+
+    fn data_version(&self, user: UserId) -> StoreResult<Option<i64>> {
+        self.read_data_version(user)
+    }
 }
 
 /// A range bound as stored, rounded up to the next whole microsecond.

@@ -99,6 +99,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    user_data_versions (user_id) {
+        user_id -> BigInt,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(accounts -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(jobs -> users (user_id));
@@ -116,4 +123,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_daily_metrics,
     jobs,
     api_tokens,
+    user_data_versions,
 );

@@ -12,6 +12,7 @@ use tally_domain::{
 use crate::connection::WriteTransaction;
 use crate::models::{AccountInsert, AccountRow, UserInsert, UserRow, to_db_time};
 use crate::schema::{accounts, users};
+use crate::versions::bump_data_version;
 use crate::{AccountStore, DieselStore, StoreError, StoreResult, with_connection};
 
 impl AccountStore for DieselStore {
@@ -19,19 +20,22 @@ impl AccountStore for DieselStore {
         let mut conn = self.connection()?;
         let row = UserInsert::new(user, Utc::now());
         let stored: UserRow = with_connection!(&mut *conn, |c| {
-            diesel::insert_into(users::table)
-                .values(&row)
-                .on_conflict(users::id)
-                .do_update()
-                .set((
-                    users::name.eq(excluded(users::name)),
-                    users::timezone.eq(excluded(users::timezone)),
-                ))
-                .execute(c)?;
-            users::table
-                .find(row.id)
-                .select(UserRow::as_select())
-                .first(c)
+            c.write_transaction(|c| {
+                diesel::insert_into(users::table)
+                    .values(&row)
+                    .on_conflict(users::id)
+                    .do_update()
+                    .set((
+                        users::name.eq(excluded(users::name)),
+                        users::timezone.eq(excluded(users::timezone)),
+                    ))
+                    .execute(c)?;
+                bump_data_version!(&mut *c, row.id)?;
+                users::table
+                    .find(row.id)
+                    .select(UserRow::as_select())
+                    .first(c)
+            })
         })?;
         Ok(stored.into())
     }
@@ -172,12 +176,18 @@ impl AccountStore for DieselStore {
     fn delete_account(&self, user: UserId, account: AccountId) -> StoreResult<bool> {
         let mut conn = self.connection()?;
         let deleted: usize = with_connection!(&mut *conn, |c| {
-            diesel::delete(
-                accounts::table
-                    .filter(accounts::id.eq(account.get()))
-                    .filter(accounts::user_id.eq(user.get())),
-            )
-            .execute(c)
+            c.write_transaction(|c| {
+                let deleted = diesel::delete(
+                    accounts::table
+                        .filter(accounts::id.eq(account.get()))
+                        .filter(accounts::user_id.eq(user.get())),
+                )
+                .execute(c)?;
+                if deleted > 0 {
+                    bump_data_version!(&mut *c, user.get())?;
+                }
+                Ok::<_, diesel::result::Error>(deleted)
+            })
         })?;
         Ok(deleted > 0)
     }

@@ -28,3 +28,5 @@ mod rollup;
 mod secrets;
 #[path = "store/tokens.rs"]
 mod tokens;
+#[path = "store/versions.rs"]
+mod versions;

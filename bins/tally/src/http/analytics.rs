@@ -12,6 +12,7 @@ use tally_domain::{DateRange, Platform, UserId};
 use utoipa::ToSchema;
 
 use super::auth::Caller;
+use super::cache::{cached_json, to_json};
 use super::load::{Loaded, blocking, load_datasets, require_user};
 use super::openapi::{AnalyticsErrors, AnalyticsQuery, MethodNotAllowed, UserPath};
 use super::params::AnalyticsParams;
@@ -44,18 +45,19 @@ fn params(request: &HttpRequest) -> Result<AnalyticsParams, ApiError> {
 /// `analysis` on them.
 async fn answer<T: serde::Serialize + Send + 'static>(
     state: &web::Data<AppState>,
+    endpoint: &'static str,
     path: &str,
     request: &HttpRequest,
     analysis: fn(&Loaded, &AnalysisPeriod) -> T,
 ) -> Result<HttpResponse, ApiError> {
     let caller = Caller::extract(request).await?;
     let (user, params) = (caller.user(path)?, params(request)?);
-    let body = blocking(state, move |accounts, analytics| {
+    let key = format!("{endpoint} {params:?}");
+    cached_json(state, user, key, move |accounts, analytics| {
         let loaded = load_datasets(accounts, analytics, user, &params)?;
-        Ok(analysis(&loaded, &params.period))
+        to_json(&analysis(&loaded, &params.period))
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(body))
+    .await
 }
 
 /// `GET /overview/{user_id}`: totals, changes, engagement rate, growth and top posts.
@@ -82,7 +84,7 @@ pub async fn get_overview(
     path: web::Path<String>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    answer(&state, &path, &request, |loaded, period| {
+    answer(&state, "overview", &path, &request, |loaded, period| {
         overview(&loaded.current, &loaded.previous, period)
     })
     .await
@@ -121,17 +123,17 @@ pub async fn get_platform(
     let (user, platform) = (caller.user(&path.0)?, platform(&path.1)?);
     let mut params = params(&request)?;
     params.platforms = vec![platform];
-    let body = blocking(&state, move |accounts, analytics| {
+    let key = format!("platform {params:?}");
+    cached_json(&state, user, key, move |accounts, analytics| {
         let loaded = load_datasets(accounts, analytics, user, &params)?;
-        Ok(platform_insights(
+        to_json(&platform_insights(
             &loaded.current,
             &loaded.previous,
             &params.period,
             platform,
         ))
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(body))
+    .await
 }
 
 /// `GET /content/{user_id}/{platform}/{post_id}`: one post, its history and its rank.
@@ -233,9 +235,13 @@ pub async fn get_recommendations(
     path: web::Path<String>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    answer(&state, &path, &request, |loaded, period| {
-        recommend(&loaded.current, period)
-    })
+    answer(
+        &state,
+        "recommendations",
+        &path,
+        &request,
+        |loaded, period| recommend(&loaded.current, period),
+    )
     .await
 }
 
@@ -263,7 +269,7 @@ pub async fn get_comparative(
     path: web::Path<String>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    answer(&state, &path, &request, |loaded, period| {
+    answer(&state, "comparative", &path, &request, |loaded, period| {
         compare_platforms(&loaded.current, &loaded.previous, period)
     })
     .await
@@ -345,10 +351,10 @@ pub async fn get_chart(
             ApiError::bad_request("invalid_path", error.to_string())
         })?;
     let params = params(&request)?;
-    let body = blocking(&state, move |accounts, analytics| {
+    let key = format!("chart {metric:?} {params:?}");
+    cached_json(&state, user, key, move |accounts, analytics| {
         let loaded = load_datasets(accounts, analytics, user, &params)?;
-        Ok(metric_series(&loaded.current, &params.period, metric))
+        to_json(&metric_series(&loaded.current, &params.period, metric))
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(body))
+    .await
 }

@@ -3,6 +3,7 @@
 mod accounts;
 mod analytics;
 pub mod auth;
+pub mod cache;
 mod collect;
 mod dashboard;
 mod error;
@@ -61,6 +62,8 @@ pub struct AppState {
     pub tokens: Arc<dyn TokenStore>,
     /// The per-token limit on the expensive endpoints.
     pub rate_limit: auth::RateLimit,
+    /// Computed analytics answers, checked against each user's data version.
+    pub answers: cache::AnswerCache,
 }
 
 impl AppState {
@@ -90,6 +93,7 @@ impl AppState {
             collector,
             workers: None,
             upload_limit_bytes: transfer::DEFAULT_UPLOAD_LIMIT_BYTES,
+            answers: cache::AnswerCache::default(),
         }
     }
 }
@@ -272,6 +276,7 @@ pub fn serve(mut state: AppState, args: &ServeArgs) -> anyhow::Result<()> {
         args.collect_days_back,
     );
     let (rate_limit, cors_origins) = (args.rate_limit, args.cors_origins.clone());
+    state.answers = cache::AnswerCache::with_capacity(args.answer_cache_mib * cache::MIB);
     system.block_on(async move {
         let pool = WorkerPool::start(state.collector.clone(), usize::from(collect_workers)).await?;
         if let Some(every) = collect_every {

@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 
 use super::analytics::metric_series;
 use super::auth::Caller;
+use super::cache::{cached_json, to_json};
 use super::load::{blocking, load_datasets};
 use super::openapi::{
     AnalyticsErrors, AnalyticsQuery, ChartQuery, MethodNotAllowed, UserPath, VisualizationBody,
@@ -245,12 +246,6 @@ fn single_chart(
     Some(config)
 }
 
-/// What the handler answers with, made on the blocking thread.
-enum Answer {
-    Json(serde_json::Value),
-    Svg(String),
-}
-
 /// `GET /visualization/{user_id}/{chart_type}`: one Chart.js configuration, or for
 /// `dashboard` the summary figures with a configuration for every other chart type.
 ///
@@ -312,33 +307,35 @@ pub async fn get_visualization(
         state.rate_limit.check(&caller)?;
     }
 
-    let answer = blocking(&state, move |accounts, analytics| {
-        let loaded = load_datasets(accounts, analytics, user, &chart_request.params)?;
-        let (current, previous) = (&loaded.current, &loaded.previous);
-        let single = single_chart(chart, current, previous, &chart_request);
-        let answer = match (single, chart_request.format) {
-            (Some(config), ChartFormat::Svg) => Answer::Svg(tally_charts::svg::render(
+    if chart_request.format == ChartFormat::Svg {
+        let image = blocking(&state, move |accounts, analytics| {
+            let loaded = load_datasets(accounts, analytics, user, &chart_request.params)?;
+            let config = single_chart(chart, &loaded.current, &loaded.previous, &chart_request)
+                .ok_or_else(|| ApiError::internal(&"the dashboard has no single SVG"))?;
+            Ok(tally_charts::svg::render(
                 &config,
                 &tally_charts::svg::SvgOptions::default(),
-            )),
-            (Some(config), ChartFormat::Json) => Answer::Json(
-                serde_json::to_value(config).map_err(|error| ApiError::internal(&error))?,
-            ),
-            (None, _) => Answer::Json(
-                serde_json::to_value(dashboard(current, previous, &chart_request))
-                    .map_err(|error| ApiError::internal(&error))?,
-            ),
-        };
-        Ok(answer)
-    })
-    .await?;
-
-    Ok(match answer {
-        Answer::Json(body) => HttpResponse::Ok().json(body),
-        Answer::Svg(image) => HttpResponse::Ok()
+            ))
+        })
+        .await?;
+        return Ok(HttpResponse::Ok()
             .content_type("image/svg+xml; charset=utf-8")
             .insert_header((header::CONTENT_SECURITY_POLICY, SVG_CONTENT_SECURITY_POLICY))
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-            .body(image),
+            .body(image));
+    }
+
+    let key = format!(
+        "visualization {chart:?} {:?} {:?} {:?}",
+        chart_request.params, chart_request.metric, chart_request.measure
+    );
+    cached_json(&state, user, key, move |accounts, analytics| {
+        let loaded = load_datasets(accounts, analytics, user, &chart_request.params)?;
+        let (current, previous) = (&loaded.current, &loaded.previous);
+        match single_chart(chart, current, previous, &chart_request) {
+            Some(config) => to_json(&config),
+            None => to_json(&dashboard(current, previous, &chart_request)),
+        }
     })
+    .await
 }

@@ -1,0 +1,83 @@
+//! Benchmarks of the analyses a dashboard runs, over one sample user with a full year of
+//! history on four platforms (about 2,900 posts) and the year before it for comparisons.
+//!
+//! Run with `cargo bench -p tally-analyzer`.
+
+#![expect(
+    missing_docs,
+    reason = "criterion's macros generate undocumented items"
+)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use criterion::{Criterion, criterion_group, criterion_main};
+use tally_analyzer::{
+    AnalysisPeriod, Dataset, SeriesMetric, best_times, compare_platforms, content_type_performance,
+    growth, overview, parse_timezone, posting_frequency, recommend, time_series,
+};
+use tally_domain::{DateRange, UserId};
+use tally_sample::{SampleOptions, generate};
+
+/// Days in the analyzed period: a full year.
+const DAYS: i64 = 365;
+
+/// The current and previous year of one sample user, and the current year as the period.
+fn year_of_data() -> Option<(Dataset, Dataset, AnalysisPeriod)> {
+    let end = NaiveDate::from_ymd_opt(2026, 11, 30)?;
+    let options = SampleOptions::new(UserId(1), (DAYS * 2) as u32, end);
+    let user = generate(&options);
+    let (posts, daily) = user.facts();
+    let range = DateRange::ending(end, DAYS).ok()?;
+    let period = AnalysisPeriod::new(range, parse_timezone(&user.user.timezone).ok()?);
+    let window = period.utc_window();
+    let (current, previous): (Vec<_>, Vec<_>) = posts
+        .into_iter()
+        .partition(|post| post.published_at >= window.from);
+    Some((
+        Dataset::new(current, daily.clone()),
+        Dataset::new(previous, daily),
+        period,
+    ))
+}
+
+fn analyses(c: &mut Criterion) {
+    let Some((current, previous, period)) = year_of_data() else {
+        return;
+    };
+    let mut group = c.benchmark_group("analyzer_one_year");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+
+    group.bench_function("overview", |b| {
+        b.iter(|| overview(black_box(&current), black_box(&previous), &period));
+    });
+    group.bench_function("compare_platforms", |b| {
+        b.iter(|| compare_platforms(black_box(&current), black_box(&previous), &period));
+    });
+    group.bench_function("best_times", |b| {
+        b.iter(|| best_times(black_box(&current), &period));
+    });
+    group.bench_function("content_type_performance", |b| {
+        b.iter(|| content_type_performance(black_box(&current), &period));
+    });
+    group.bench_function("time_series_engagement", |b| {
+        b.iter(|| time_series(black_box(&current), &period, SeriesMetric::Engagement));
+    });
+    group.bench_function("growth", |b| {
+        b.iter(|| growth(black_box(&current), &period));
+    });
+    group.bench_function("posting_frequency", |b| {
+        b.iter(|| posting_frequency(black_box(&current), &period));
+    });
+    group.bench_function("recommend", |b| {
+        b.iter(|| recommend(black_box(&current), &period));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, analyses);
+criterion_main!(benches);
