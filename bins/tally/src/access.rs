@@ -42,6 +42,10 @@ pub fn issue(
     scope: TokenScope,
     label: &str,
 ) -> anyhow::Result<IssuedToken> {
+    // Labels are printed by `tally token list`: no line breaks or terminal escapes.
+    if label.chars().any(char::is_control) {
+        anyhow::bail!("a token label cannot hold control characters such as line breaks");
+    }
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|error| anyhow::anyhow!("no random bytes for a new token: {error}"))?;

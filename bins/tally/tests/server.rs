@@ -167,6 +167,17 @@ fn token_commands(db: &TestDatabase) {
             2,
             "a user id is a whole number",
         ),
+        (
+            &[
+                "token",
+                "create",
+                "--admin",
+                "--label",
+                "x\ntoken 9  tly_fake",
+            ][..],
+            1,
+            "control characters",
+        ),
     ] {
         let output = tally(url, args);
         let message = text(&output.stderr);
