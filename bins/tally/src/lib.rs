@@ -201,8 +201,10 @@ fn collect_command(store: Arc<DieselStore>, args: &cli::CollectArgs) -> anyhow::
 fn open_store(url: DatabaseUrl, key_file: Option<&Path>) -> anyhow::Result<DieselStore> {
     let source = secret_key::KeySource::configured(&url, key_file);
     let shown = url.to_string();
+    let new_file = new_sqlite_file(&url);
     let store = DieselStore::open_with(url, DieselStore::DEFAULT_MAX_CONNECTIONS)
         .with_context(|| format!("opening {shown}"))?;
+    owner_only(new_file.as_deref())?;
     let store = store.with_secret_key(source.load()?);
 
     let encrypted = store
@@ -212,6 +214,30 @@ fn open_store(url: DatabaseUrl, key_file: Option<&Path>) -> anyhow::Result<Diese
         tracing::info!(encrypted, "encrypted credentials stored as plain text");
     }
     Ok(store)
+}
+
+/// The SQLite file that opening `url` is about to create, if it does not exist yet.
+fn new_sqlite_file(url: &DatabaseUrl) -> Option<std::path::PathBuf> {
+    match url {
+        DatabaseUrl::Sqlite(path) => {
+            Some(std::path::PathBuf::from(path)).filter(|path| !path.exists())
+        }
+        DatabaseUrl::Postgres(_) => None,
+    }
+}
+
+/// Makes a database file that tally has just created readable by its owner only: it holds
+/// people's analytics. (SQLite gives its journal files the same permissions.)
+fn owner_only(created: Option<&Path>) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    if let Some(path) = created {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("restricting access to {}", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = created;
+    Ok(())
 }
 
 /// Moves every credential to the key in `--new-key-file`, creating that file first, so
@@ -254,7 +280,9 @@ fn rotate_key_command(store: &DieselStore, args: &cli::RotateKeyArgs) -> anyhow:
 }
 
 fn migrate(url: &DatabaseUrl) -> anyhow::Result<()> {
+    let new_file = new_sqlite_file(url);
     let mut conn = DbConnection::establish(url).with_context(|| format!("opening {url}"))?;
+    owner_only(new_file.as_deref())?;
     let applied = conn.run_migrations()?;
     println!("{url}: applied {applied} migration(s); the schema is up to date");
     Ok(())

@@ -284,6 +284,9 @@ fn rotate_key_moves_credentials_to_a_new_key_file() {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+        // The database file tally created is owner-only too.
+        let mode = std::fs::metadata(&db).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 
     let open = |key: &str| {
