@@ -26,7 +26,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let key_file = cli.secret_key_file.as_deref();
     match cli.command {
         Command::Migrate => migrate(&url),
-        Command::Seed(args) => seed::run(&open_store(url, key_file)?, &args),
+        Command::Seed(args) => {
+            let store = open_store(url, key_file)?;
+            seed::run(&store, &args)?;
+            store
+                .refresh_statistics()
+                .context("refreshing the planner statistics after seeding")
+        }
         Command::Serve(args) => {
             let store = Arc::new(open_store(url, key_file)?);
             http::serve(http::AppState::from_store(store)?, &args)
@@ -103,6 +109,9 @@ fn import_command(store: &DieselStore, args: &cli::ImportArgs) -> anyhow::Result
     );
     progress.finish_and_clear();
     let report = report?;
+    store
+        .refresh_statistics()
+        .context("refreshing the planner statistics after the import")?;
 
     let stored = report.stored;
     println!(

@@ -23,6 +23,7 @@ mod models;
 mod reads;
 pub mod schema;
 mod secrets;
+mod statistics;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod tokens;

@@ -1,6 +1,6 @@
 //! The reads that analyses are built from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
@@ -30,29 +30,52 @@ struct PostRow {
 
 type PostWithMetric = (PostRow, Option<(String, i64)>);
 
+/// A post's latest value of one counter: post id, metric name, value.
+type CounterRow = (i64, String, i64);
+
+/// Post ids looked up per counter query: well under SQLite's limit on bound parameters.
+const POST_IDS_PER_QUERY: usize = 10_000;
+
 impl AnalyticsStore for DieselStore {
     fn posts(&self, query: &PostQuery) -> StoreResult<Vec<PostSummary>> {
         let platforms: Vec<&'static str> = query.platforms.iter().map(|p| p.as_str()).collect();
         let (from, until) = (to_db_bound(query.from), to_db_bound(query.until));
         let mut conn = self.connection()?;
-        let rows: Vec<PostWithMetric> = with_connection!(&mut *conn, |c| {
+        // Posts first, then their counters by post id. One joined query would copy each
+        // post's text columns once per counter, and on PostgreSQL its plan depends on
+        // statistics: with a misjudged row count it hashes the whole roll-up table, so a
+        // user's read grows with every other user's posts. Looking counters up by primary
+        // key keeps the read bounded by the user's own posts on both backends.
+        let (rows, counters) = with_connection!(&mut *conn, |c| {
             let mut select = posts::table
-                .left_join(post_metrics::table)
                 .filter(posts::user_id.eq(query.user.get()))
                 .filter(posts::published_at.ge(from))
                 .filter(posts::published_at.lt(until))
-                .select((
-                    PostRow::as_select(),
-                    (post_metrics::metric, post_metrics::value).nullable(),
-                ))
+                .select(PostRow::as_select())
                 .order((posts::published_at, posts::id))
                 .into_boxed();
             if !platforms.is_empty() {
                 select = select.filter(posts::platform.eq_any(platforms));
             }
-            select.load(c)
+            let rows: Vec<PostRow> = select.load(c)?;
+
+            let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+            let mut counters: Vec<CounterRow> = Vec::with_capacity(ids.len() * 5);
+            for chunk in ids.chunks(POST_IDS_PER_QUERY) {
+                counters.extend(
+                    post_metrics::table
+                        .filter(post_metrics::post_id.eq_any(chunk))
+                        .select((
+                            post_metrics::post_id,
+                            post_metrics::metric,
+                            post_metrics::value,
+                        ))
+                        .load::<CounterRow>(c)?,
+                );
+            }
+            Ok::<_, diesel::result::Error>((rows, counters))
         })?;
-        group_post_rows(rows)
+        attach_counters(rows, counters)
     }
 
     fn post(&self, user: UserId, post: PostId) -> StoreResult<Option<PostSummary>> {
@@ -246,36 +269,64 @@ fn to_db_bound(instant: DateTime<Utc>) -> NaiveDateTime {
         .unwrap_or(stored)
 }
 
+/// Builds one summary per post, in the posts' order, with the counters read for them.
+fn attach_counters(rows: Vec<PostRow>, counters: Vec<CounterRow>) -> StoreResult<Vec<PostSummary>> {
+    let mut summaries = Vec::with_capacity(rows.len());
+    let mut positions = HashMap::with_capacity(rows.len());
+    for (position, post) in rows.into_iter().enumerate() {
+        positions.insert(post.id, position);
+        summaries.push(summary_of(post)?);
+    }
+    for (post, name, value) in counters {
+        let Some(summary) = positions.get(&post).and_then(|&at| summaries.get_mut(at)) else {
+            continue;
+        };
+        add_counter(summary, &name, value)?;
+    }
+    Ok(summaries)
+}
+
+/// A summary of a post with no counters yet.
+fn summary_of(post: PostRow) -> StoreResult<PostSummary> {
+    Ok(PostSummary {
+        id: PostId(post.id),
+        account_id: AccountId(post.account_id),
+        platform: post.platform.parse()?,
+        external_id: post.external_id,
+        content_type: post.content_type.parse()?,
+        published_at: post.published_at.and_utc(),
+        url: post.url,
+        title: post.title,
+        engagement: BTreeMap::new(),
+        performance: BTreeMap::new(),
+    })
+}
+
+/// Files one counter's latest value under engagement or performance.
+fn add_counter(summary: &mut PostSummary, name: &str, value: i64) -> StoreResult<()> {
+    match name.parse::<PostMetric>().map_err(StoreError::from)? {
+        PostMetric::Engagement(kind) => {
+            summary.engagement.insert(kind, from_db_count(value));
+        }
+        PostMetric::Performance(metric) => {
+            summary.performance.insert(metric, from_db_count(value));
+        }
+    }
+    Ok(())
+}
+
 /// Folds one row per (post, metric) into one summary per post, keeping the rows' order.
 fn group_post_rows(rows: Vec<PostWithMetric>) -> StoreResult<Vec<PostSummary>> {
     let mut summaries: Vec<PostSummary> = Vec::new();
     for (post, metric) in rows {
         let is_new = summaries.last().is_none_or(|last| last.id.get() != post.id);
         if is_new {
-            summaries.push(PostSummary {
-                id: PostId(post.id),
-                account_id: AccountId(post.account_id),
-                platform: post.platform.parse()?,
-                external_id: post.external_id,
-                content_type: post.content_type.parse()?,
-                published_at: post.published_at.and_utc(),
-                url: post.url,
-                title: post.title,
-                engagement: BTreeMap::new(),
-                performance: BTreeMap::new(),
-            });
+            summaries.push(summary_of(post)?);
         }
         let (Some(summary), Some((name, value))) = (summaries.last_mut(), metric) else {
             continue;
         };
-        match name.parse::<PostMetric>().map_err(StoreError::from)? {
-            PostMetric::Engagement(kind) => {
-                summary.engagement.insert(kind, from_db_count(value));
-            }
-            PostMetric::Performance(metric) => {
-                summary.performance.insert(metric, from_db_count(value));
-            }
-        }
+        add_counter(summary, &name, value)?;
     }
     Ok(summaries)
 }

@@ -265,3 +265,52 @@ tally_store::backend_tests!(
         assert_eq!(store.daily_metrics(UserId(2), range, &[]).unwrap().len(), 3);
     }
 );
+
+tally_store::backend_tests!(
+    posts_carry_their_own_latest_counters_after_statistics_refresh,
+    |db| {
+        let store = db.store();
+        let mine = creator(&store);
+        let theirs = account_of(&store, 2, Platform::Mastodon, "another_creator");
+        // Stored in an order unlike publishing order, so post ids and time order differ.
+        let mut batch = posts_only(vec![
+            post("late", "2026-05-03T10:00:00Z"),
+            post("early", "2026-05-01T10:00:00Z"),
+            post("quiet", "2026-05-02T10:00:00Z"),
+        ]);
+        batch.engagement = vec![
+            engagement("late", EngagementKind::Like, 30, "2026-05-04T12:00:00Z"),
+            engagement("late", EngagementKind::Like, 31, "2026-05-05T12:00:00Z"),
+            engagement("early", EngagementKind::Comment, 7, "2026-05-02T12:00:00Z"),
+        ];
+        batch.performance = vec![performance(
+            "early",
+            PerformanceMetric::Reach,
+            700,
+            "2026-05-02T12:00:00Z",
+        )];
+        store.ingest(mine.id, &batch).unwrap();
+        let mut other = posts_only(vec![post("late", "2026-05-03T10:00:00Z")]);
+        other.engagement = vec![engagement(
+            "late",
+            EngagementKind::Like,
+            999,
+            "2026-05-04T12:00:00Z",
+        )];
+        store.ingest(theirs.id, &other).unwrap();
+        store.refresh_statistics().unwrap();
+
+        let posts = store.posts(&all_posts(mine.user_id)).unwrap();
+        let ids: Vec<&str> = posts.iter().map(|post| post.external_id.as_str()).collect();
+        assert_eq!(ids, ["early", "quiet", "late"]);
+        assert_eq!(posts[0].engagement.get(&EngagementKind::Comment), Some(&7));
+        assert_eq!(
+            posts[0].performance.get(&PerformanceMetric::Reach),
+            Some(&700)
+        );
+        assert!(posts[1].engagement.is_empty() && posts[1].performance.is_empty());
+        assert_eq!(posts[2].engagement.len(), 1, "only its own counters");
+        assert_eq!(posts[2].engagement.get(&EngagementKind::Like), Some(&31));
+        assert_eq!(posts[2], read_post(&store, mine.user_id, "late"));
+    }
+);
