@@ -151,6 +151,35 @@ test('changing the period changes the figures and the series, and lives in the a
   watcher.assertClean('period');
 });
 
+test('a period the server refuses hides the figures of the view before', async (t) => {
+  const { page, watcher } = await openDashboard(t, {
+    allowed: (url, status) => status === 400 && url.includes('start=1800-01-01'),
+  });
+  await page.getByLabel('Custom', { exact: true }).check();
+  await page.getByLabel('From', { exact: true }).fill('1800-01-01');
+  await page.getByLabel('To', { exact: true }).fill('1800-01-31');
+  await page.getByRole('button', { name: 'Apply dates' }).click();
+  await page.waitForSelector('body[data-state="failed"]');
+  assert.match(await page.textContent('#problem'), /1900/);
+  assert.ok(await page.locator('#main').isHidden(), 'no figures of another period stay on screen');
+  assert.ok(await page.locator('#controls').isVisible(), 'the controls stay to pick another');
+  console.log('ok - a refused period shows its reason and nothing stale');
+
+  await page.getByLabel('7 days', { exact: true }).check();
+  await ready(page);
+  assert.ok(await page.locator('#main').isVisible());
+  console.log('ok - picking a valid period shows figures again');
+  watcher.assertClean('refused period');
+});
+
+test('a length that is not a preset shows the default period, as its control says', async (t) => {
+  const { page, watcher } = await openDashboard(t, { query: '?days=14' });
+  assert.ok(await page.getByLabel('30 days', { exact: true }).isChecked());
+  assert.equal(await labelCount(page, 'time_series'), 30);
+  console.log('ok - ?days=14 shows 30 days with the 30-day control checked');
+  watcher.assertClean('non-preset length');
+});
+
 test('unchecking a platform removes it, and reloading restores every control', async (t) => {
   const { page, watcher } = await openDashboard(t);
   const boxes = page.locator('#platform-list input[type="checkbox"]');

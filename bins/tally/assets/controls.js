@@ -57,7 +57,9 @@ export function viewFromLocation(location) {
   return {
     user: pathUser ? Number(pathUser[1]) : null,
     preset: custom ? 'custom' : String(PRESETS.includes(days) ? days : DEFAULT_DAYS),
-    days: custom ? null : (Number.isFinite(days) && days > 0 ? days : DEFAULT_DAYS),
+    // A length that is not a preset falls back to the default, so that what is shown is
+    // always what the period controls say.
+    days: custom ? null : (PRESETS.includes(days) ? days : DEFAULT_DAYS),
     start: custom ? start : null,
     end: custom ? end : null,
     platforms: [...new Set(platforms)],

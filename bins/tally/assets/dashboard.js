@@ -192,6 +192,9 @@ function fail(problem) {
   }
   setState('failed');
   page.main.removeAttribute('aria-busy');
+  // What was shown belongs to another view: hide it, and keep it out of the CSV downloads.
+  page.main.hidden = true;
+  session.dashboard = null;
   page.status.textContent = '';
   showProblem(explain(problem));
 }

@@ -137,7 +137,8 @@ export function csvText(rows) {
 
 /**
  * The rows of a chart configuration: a header, then one row per label with a column per
- * dataset; bubble charts get one row per bubble (dataset, x, y, radius).
+ * dataset; bubble charts get one row per bubble (dataset, x, y, the figure it stands for,
+ * radius).
  */
 export function chartRows(config) {
   const data = config?.data ?? { labels: [], datasets: [] };
@@ -147,11 +148,12 @@ export function chartRows(config) {
       'Series',
       scales.x?.title?.text ?? 'x',
       scales.y?.title?.text ?? 'y',
+      'Median relative engagement (1 = a typical post)',
       'Bubble radius (px)',
     ]];
     for (const dataset of data.datasets) {
       for (const point of dataset.data) {
-        rows.push([dataset.label, point.x, point.y, point.r]);
+        rows.push([dataset.label, point.x, point.y, point.value ?? null, point.r]);
       }
     }
     return rows;

@@ -126,7 +126,8 @@ fn hour(hour: u32) -> String {
     format!("{hour:02}:00")
 }
 
-/// The bubble of one cell; the area grows with the score, the best cell at full size.
+/// The bubble of one cell; the area grows with the score (the median relative engagement,
+/// which the bubble also carries as its value), the best cell at full size.
 fn bubble(slot: &TimeSlot, score: f64, highest: f64) -> DataPoint {
     let share = if highest > 0.0 { score / highest } else { 0.0 };
     let radius = (MAX_BUBBLE_RADIUS * share.sqrt()).max(MIN_BUBBLE_RADIUS);
@@ -134,6 +135,7 @@ fn bubble(slot: &TimeSlot, score: f64, highest: f64) -> DataPoint {
         x: hour(slot.hour),
         y: slot.weekday.label().to_owned(),
         r: (radius * 10.0).round() / 10.0,
+        value: Some((score * 100.0).round() / 100.0),
     })
 }
 
@@ -308,5 +310,34 @@ mod tests {
             .filter(|slot| slot.stats.median_relative_engagement.is_some());
         assert_eq!(placed, scored.count());
         assert!(placed > 0);
+    }
+
+    #[test]
+    fn each_bubble_carries_the_figure_its_size_stands_for() {
+        let (data, period) = sample(4);
+        let result = analyze(&data, &period);
+        let json = checked(&best_times(&result), "bubble");
+        let points: Vec<(f64, f64)> = datasets(&json)
+            .iter()
+            .flat_map(|d| d["data"].as_array().unwrap().clone())
+            .map(|p| (p["r"].as_f64().unwrap(), p["value"].as_f64().unwrap()))
+            .collect();
+        assert!(!points.is_empty());
+        let highest = points.iter().map(|(_, v)| *v).fold(0.0, f64::max);
+        for (radius, value) in &points {
+            assert!(*value >= 0.0);
+            if (*value - highest).abs() < 1e-9 {
+                assert_eq!(*radius, MAX_BUBBLE_RADIUS);
+            }
+        }
+        let medians: Vec<f64> = result
+            .grid
+            .iter()
+            .filter_map(|slot| slot.stats.median_relative_engagement)
+            .map(|m| (m * 100.0).round() / 100.0)
+            .collect();
+        for (_, value) in &points {
+            assert!(medians.contains(value), "{value} is a cell's median");
+        }
     }
 }

@@ -126,6 +126,9 @@ pub struct BubblePoint {
     pub y: String,
     /// The radius in pixels.
     pub r: f64,
+    /// The figure the bubble stands for, for tables and exports; Chart.js ignores it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
 }
 
 /// A color for a whole dataset, or one color per data point.

@@ -163,10 +163,11 @@ const CHART_JS_KEYS: &[&str] = &[
 fn known_keys_only(value: &Value, path: &str) {
     match value {
         Value::Object(map) => {
+            // Data points may carry properties of their own, which Chart.js keeps and ignores.
             let bubble = path.ends_with(".data[]");
             for (key, child) in map {
                 let known = CHART_JS_KEYS.contains(&key.as_str())
-                    || (bubble && ["x", "y", "r"].contains(&key.as_str()))
+                    || (bubble && ["x", "y", "r", "value"].contains(&key.as_str()))
                     || path == ".options.scales";
                 assert!(known, "unknown Chart.js key {path}.{key}");
                 known_keys_only(child, &format!("{path}.{key}"));

@@ -106,6 +106,7 @@ fn non_finite_values_are_skipped_like_nulls() {
                     x: "9".into(),
                     y: "Mon".into(),
                     r,
+                    value: None,
                 })
             })
             .collect(),
