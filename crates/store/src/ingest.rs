@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use diesel::sql_types::{Nullable, Text};
 use diesel::upsert::excluded;
 use tally_domain::{AccountId, AccountStatus, IngestBatch, Platform, PostMetric, PostRecord};
 
@@ -28,14 +28,7 @@ pub const IMPORTED_HANDLE: &str = "imported";
 
 /// Rows per statement, kept well under SQLite's limit of 32,766 bound values.
 const POST_CHUNK: usize = 1_000;
-const DAILY_CHUNK: usize = 2_000;
 const LOOKUP_CHUNK: usize = 1_000;
-
-/// A later observation of a day replaces the stored figure, as does one at the same instant.
-const NEWER_DAILY_VALUE: &str = "CASE WHEN excluded.observed_at >= account_daily_metrics.observed_at \
-     THEN excluded.value ELSE account_daily_metrics.value END";
-const NEWER_DAILY_TIME: &str = "CASE WHEN excluded.observed_at >= account_daily_metrics.observed_at \
-     THEN excluded.observed_at ELSE account_daily_metrics.observed_at END";
 
 /// Stores one account's batch on `$c`, which is inside a write transaction; evaluates to
 /// `StoreResult<IngestSummary>`. Written as a macro so that it expands once per backend.
@@ -234,23 +227,7 @@ macro_rules! write_batch {
                         platform,
                     })
                     .collect();
-                for chunk in rows.chunks(DAILY_CHUNK) {
-                    summary.daily_metrics_written +=
-                        diesel::insert_into(account_daily_metrics::table)
-                            .values(chunk)
-                            .on_conflict((
-                                account_daily_metrics::account_id,
-                                account_daily_metrics::metric,
-                                account_daily_metrics::day,
-                            ))
-                            .do_update()
-                            .set((
-                                account_daily_metrics::value.eq(sql::<BigInt>(NEWER_DAILY_VALUE)),
-                                account_daily_metrics::observed_at
-                                    .eq(sql::<Timestamp>(NEWER_DAILY_TIME)),
-                            ))
-                            .execute(c)? as u64;
-                }
+                summary.daily_metrics_written += BulkWrite::upsert_daily(&mut *c, &rows)?;
             }
 
             Ok(summary)
