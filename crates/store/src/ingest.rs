@@ -5,18 +5,17 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use diesel::sql_types::{Nullable, Text};
 use diesel::upsert::excluded;
 use tally_domain::{AccountId, AccountStatus, IngestBatch, Platform, PostMetric, PostRecord};
 
+use crate::bulk::BulkWrite;
 use crate::connection::WriteTransaction;
 use crate::models::{
     AccountInsert, DailyInsert, LatestInsert, ObservationInsert, PostInsert, to_db_count,
     to_db_time,
 };
-use crate::schema::{
-    account_daily_metrics, accounts, post_metrics, post_observations, posts, users,
-};
+use crate::schema::{account_daily_metrics, accounts, posts, users};
 use crate::versions::bump_data_version;
 use crate::{
     BatchWriter, DieselStore, ImportStore, ImportTarget, IngestStore, IngestSummary, StoreError,
@@ -29,21 +28,7 @@ pub const IMPORTED_HANDLE: &str = "imported";
 
 /// Rows per statement, kept well under SQLite's limit of 32,766 bound values.
 const POST_CHUNK: usize = 1_000;
-const OBSERVATION_CHUNK: usize = 4_000;
-const DAILY_CHUNK: usize = 2_000;
 const LOOKUP_CHUNK: usize = 1_000;
-
-/// A later observation replaces the stored latest value; an earlier one never does, nor does
-/// one at the same instant: the history keeps the value first stored for that instant, and
-/// the latest value must agree with it.
-const NEWER_VALUE: &str = "CASE WHEN excluded.observed_at > post_metrics.observed_at \
-     THEN excluded.value ELSE post_metrics.value END";
-const NEWER_TIME: &str = "CASE WHEN excluded.observed_at > post_metrics.observed_at \
-     THEN excluded.observed_at ELSE post_metrics.observed_at END";
-const NEWER_DAILY_VALUE: &str = "CASE WHEN excluded.observed_at >= account_daily_metrics.observed_at \
-     THEN excluded.value ELSE account_daily_metrics.value END";
-const NEWER_DAILY_TIME: &str = "CASE WHEN excluded.observed_at >= account_daily_metrics.observed_at \
-     THEN excluded.observed_at ELSE account_daily_metrics.observed_at END";
 
 /// Stores one account's batch on `$c`, which is inside a write transaction; evaluates to
 /// `StoreResult<IngestSummary>`. Written as a macro so that it expands once per backend.
@@ -165,14 +150,9 @@ macro_rules! write_batch {
                     },
                 )
                 .collect();
-            for chunk in observations.chunks(OBSERVATION_CHUNK) {
-                let created = diesel::insert_into(post_observations::table)
-                    .values(chunk)
-                    .on_conflict_do_nothing()
-                    .execute(c)? as u64;
-                summary.observations_created += created;
-                summary.observations_skipped += chunk.len() as u64 - created;
-            }
+            let created = BulkWrite::insert_observations(&mut *c, &observations)?;
+            summary.observations_created += created;
+            summary.observations_skipped += observations.len() as u64 - created;
 
             // Keep the latest-value roll-up in step. Observations are sorted by post,
             // metric and time, so the last of each run is the batch's latest.
@@ -185,17 +165,7 @@ macro_rules! write_batch {
                     _ => latest.push(LatestInsert::from(row)),
                 }
             }
-            for chunk in latest.chunks(OBSERVATION_CHUNK) {
-                diesel::insert_into(post_metrics::table)
-                    .values(chunk)
-                    .on_conflict((post_metrics::post_id, post_metrics::metric))
-                    .do_update()
-                    .set((
-                        post_metrics::value.eq(sql::<BigInt>(NEWER_VALUE)),
-                        post_metrics::observed_at.eq(sql::<Timestamp>(NEWER_TIME)),
-                    ))
-                    .execute(c)?;
-            }
+            BulkWrite::upsert_latest(&mut *c, &latest)?;
 
             // Daily account figures: the latest observation of a day wins.
             let mut daily: BTreeMap<(&'static str, NaiveDate), (NaiveDateTime, i64)> =
@@ -257,23 +227,7 @@ macro_rules! write_batch {
                         platform,
                     })
                     .collect();
-                for chunk in rows.chunks(DAILY_CHUNK) {
-                    summary.daily_metrics_written +=
-                        diesel::insert_into(account_daily_metrics::table)
-                            .values(chunk)
-                            .on_conflict((
-                                account_daily_metrics::account_id,
-                                account_daily_metrics::metric,
-                                account_daily_metrics::day,
-                            ))
-                            .do_update()
-                            .set((
-                                account_daily_metrics::value.eq(sql::<BigInt>(NEWER_DAILY_VALUE)),
-                                account_daily_metrics::observed_at
-                                    .eq(sql::<Timestamp>(NEWER_DAILY_TIME)),
-                            ))
-                            .execute(c)? as u64;
-                }
+                summary.daily_metrics_written += BulkWrite::upsert_daily(&mut *c, &rows)?;
             }
 
             Ok(summary)

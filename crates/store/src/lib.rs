@@ -14,6 +14,7 @@
 //! exported for other crates' tests. With the `openapi` feature, [`IngestSummary`]
 //! implements utoipa's `ToSchema`, for HTTP layers that publish an OpenAPI document.
 
+mod bulk;
 pub mod connection;
 mod credentials;
 mod error;

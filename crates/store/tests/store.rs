@@ -8,6 +8,8 @@
 
 #[path = "store/accounts.rs"]
 mod accounts;
+#[path = "store/bulk.rs"]
+mod bulk;
 #[path = "store/collection.rs"]
 mod collection;
 #[path = "store/concurrency.rs"]

@@ -1,0 +1,204 @@
+//! The largest writes of a batch (observations, their latest-value roll-up and daily
+//! account figures) in the form each backend stores fastest.
+//!
+//! SQLite takes multi-row `INSERT` statements of bounded size. PostgreSQL takes each column
+//! as one array parameter and unnests it into rows, so a batch of any size is one statement
+//! per table: no statement is planned with thousands of parameters, and the rows travel in
+//! one round trip instead of one per chunk.
+
+use diesel::dsl::sql;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Date, Text, Timestamp};
+use diesel::sqlite::SqliteConnection;
+
+use crate::models::{DailyInsert, LatestInsert, ObservationInsert};
+use crate::schema::{account_daily_metrics, post_metrics, post_observations};
+
+/// Rows per statement on SQLite, kept well under its limit of 32,766 bound values.
+const OBSERVATION_CHUNK: usize = 4_000;
+const DAILY_CHUNK: usize = 2_000;
+
+/// A later observation replaces the stored latest value; an earlier one never does, nor does
+/// one at the same instant: the history keeps the value first stored for that instant, and
+/// the latest value must agree with it.
+const NEWER_VALUE: &str = "CASE WHEN excluded.observed_at > post_metrics.observed_at \
+     THEN excluded.value ELSE post_metrics.value END";
+const NEWER_TIME: &str = "CASE WHEN excluded.observed_at > post_metrics.observed_at \
+     THEN excluded.observed_at ELSE post_metrics.observed_at END";
+
+/// A later observation of a day replaces the stored figure, as does one at the same instant.
+const NEWER_DAILY_VALUE: &str = "CASE WHEN excluded.observed_at >= account_daily_metrics.observed_at \
+     THEN excluded.value ELSE account_daily_metrics.value END";
+const NEWER_DAILY_TIME: &str = "CASE WHEN excluded.observed_at >= account_daily_metrics.observed_at \
+     THEN excluded.observed_at ELSE account_daily_metrics.observed_at END";
+
+/// Stores observations that are new and skips those already stored; PostgreSQL version.
+const INSERT_OBSERVATIONS_PG: &str = "INSERT INTO post_observations \
+     (post_id, metric, observed_at, value) \
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamp[], $4::bigint[]) \
+     ON CONFLICT DO NOTHING";
+
+/// Raises each stored latest value to the batch's when the batch's is newer (the same rule
+/// as [`NEWER_VALUE`]). The condition skips rows that would not change, so re-ingesting a
+/// batch leaves no dead row versions behind.
+const UPSERT_LATEST_PG: &str = "INSERT INTO post_metrics \
+     (post_id, metric, observed_at, value) \
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamp[], $4::bigint[]) \
+     ON CONFLICT (post_id, metric) DO UPDATE \
+     SET observed_at = excluded.observed_at, value = excluded.value \
+     WHERE excluded.observed_at > post_metrics.observed_at";
+
+/// Stores daily figures with the rule of [`NEWER_DAILY_VALUE`]; PostgreSQL version.
+const UPSERT_DAILY_PG: &str = "INSERT INTO account_daily_metrics \
+     (account_id, metric, day, value, observed_at, user_id, platform) \
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[], $4::bigint[], \
+     $5::timestamp[], $6::bigint[], $7::text[]) \
+     ON CONFLICT (account_id, metric, day) DO UPDATE \
+     SET value = excluded.value, observed_at = excluded.observed_at \
+     WHERE excluded.observed_at >= account_daily_metrics.observed_at";
+
+/// Bulk writes of a batch's counters, implemented per backend.
+pub(crate) trait BulkWrite {
+    /// Inserts `rows` (unique by post, metric and time), leaving rows already stored alone;
+    /// returns how many were new. Runs inside the caller's transaction.
+    fn insert_observations(&mut self, rows: &[ObservationInsert]) -> QueryResult<u64>;
+
+    /// Stores each of `rows` (unique by post and metric) as the latest value of its counter
+    /// unless the stored one is at least as recent. Runs inside the caller's transaction.
+    fn upsert_latest(&mut self, rows: &[LatestInsert]) -> QueryResult<()>;
+
+    /// Stores each of `rows` (unique by account, metric and day) unless the stored figure
+    /// was observed later; returns how many rows were written. Runs inside the caller's
+    /// transaction.
+    fn upsert_daily(&mut self, rows: &[DailyInsert]) -> QueryResult<u64>;
+}
+
+impl BulkWrite for SqliteConnection {
+    fn insert_observations(&mut self, rows: &[ObservationInsert]) -> QueryResult<u64> {
+        let mut created = 0;
+        for chunk in rows.chunks(OBSERVATION_CHUNK) {
+            created += diesel::insert_into(post_observations::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(self)? as u64;
+        }
+        Ok(created)
+    }
+
+    fn upsert_latest(&mut self, rows: &[LatestInsert]) -> QueryResult<()> {
+        for chunk in rows.chunks(OBSERVATION_CHUNK) {
+            diesel::insert_into(post_metrics::table)
+                .values(chunk)
+                .on_conflict((post_metrics::post_id, post_metrics::metric))
+                .do_update()
+                .set((
+                    post_metrics::value.eq(sql::<BigInt>(NEWER_VALUE)),
+                    post_metrics::observed_at.eq(sql::<Timestamp>(NEWER_TIME)),
+                ))
+                .execute(self)?;
+        }
+        Ok(())
+    }
+
+    fn upsert_daily(&mut self, rows: &[DailyInsert]) -> QueryResult<u64> {
+        let mut written = 0;
+        for chunk in rows.chunks(DAILY_CHUNK) {
+            written += diesel::insert_into(account_daily_metrics::table)
+                .values(chunk)
+                .on_conflict((
+                    account_daily_metrics::account_id,
+                    account_daily_metrics::metric,
+                    account_daily_metrics::day,
+                ))
+                .do_update()
+                .set((
+                    account_daily_metrics::value.eq(sql::<BigInt>(NEWER_DAILY_VALUE)),
+                    account_daily_metrics::observed_at.eq(sql::<Timestamp>(NEWER_DAILY_TIME)),
+                ))
+                .execute(self)? as u64;
+        }
+        Ok(written)
+    }
+}
+
+impl BulkWrite for PgConnection {
+    fn insert_observations(&mut self, rows: &[ObservationInsert]) -> QueryResult<u64> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let columns = Columns::of(
+            rows.iter()
+                .map(|row| (row.post_id, row.metric, row.observed_at, row.value)),
+        );
+        let created = columns.execute(INSERT_OBSERVATIONS_PG, self)?;
+        Ok(created as u64)
+    }
+
+    fn upsert_latest(&mut self, rows: &[LatestInsert]) -> QueryResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let columns = Columns::of(
+            rows.iter()
+                .map(|row| (row.post_id, row.metric, row.observed_at, row.value)),
+        );
+        columns.execute(UPSERT_LATEST_PG, self)?;
+        Ok(())
+    }
+
+    fn upsert_daily(&mut self, rows: &[DailyInsert]) -> QueryResult<u64> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let written = diesel::sql_query(UPSERT_DAILY_PG)
+            .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.account_id).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(rows.iter().map(|row| row.metric).collect::<Vec<_>>())
+            .bind::<Array<Date>, _>(rows.iter().map(|row| row.day).collect::<Vec<_>>())
+            .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.value).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(rows.iter().map(|row| row.observed_at).collect::<Vec<_>>())
+            .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.user_id).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(rows.iter().map(|row| row.platform).collect::<Vec<_>>())
+            .execute(self)?;
+        Ok(written as u64)
+    }
+}
+
+/// Counter rows split into one array per column, as PostgreSQL's `unnest` takes them.
+struct Columns {
+    post_ids: Vec<i64>,
+    metrics: Vec<&'static str>,
+    observed_at: Vec<chrono::NaiveDateTime>,
+    values: Vec<i64>,
+}
+
+impl Columns {
+    fn of(
+        rows: impl ExactSizeIterator<Item = (i64, &'static str, chrono::NaiveDateTime, i64)>,
+    ) -> Self {
+        let mut columns = Self {
+            post_ids: Vec::with_capacity(rows.len()),
+            metrics: Vec::with_capacity(rows.len()),
+            observed_at: Vec::with_capacity(rows.len()),
+            values: Vec::with_capacity(rows.len()),
+        };
+        for (post_id, metric, observed_at, value) in rows {
+            columns.post_ids.push(post_id);
+            columns.metrics.push(metric);
+            columns.observed_at.push(observed_at);
+            columns.values.push(value);
+        }
+        columns
+    }
+
+    /// Runs `statement` with the four arrays bound to `$1` to `$4`, returning the rows
+    /// it wrote.
+    fn execute(self, statement: &str, conn: &mut PgConnection) -> QueryResult<usize> {
+        diesel::sql_query(statement)
+            .bind::<Array<BigInt>, _>(self.post_ids)
+            .bind::<Array<Text>, _>(self.metrics)
+            .bind::<Array<Timestamp>, _>(self.observed_at)
+            .bind::<Array<BigInt>, _>(self.values)
+            .execute(conn)
+    }
+}
