@@ -20,6 +20,9 @@ const MIGRATION_LOCK_KEY: i64 = 0x7461_6c6c_795f_6d67;
 /// How long an SQLite connection waits for another writer before giving up, in milliseconds.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 30_000;
 
+/// How long a new SQLite connection waits before it tries its set-up again.
+const SQLITE_SETUP_RETRY: Duration = Duration::from_millis(20);
+
 /// An open connection to one of the two backends.
 ///
 /// Queries that both backends express the same way are written once inside
@@ -89,12 +92,30 @@ impl DbConnection {
                 let mut conn = SqliteConnection::establish(path)?;
                 // The busy timeout must be set before WAL is switched on, or a second
                 // process starting at the same moment fails with "database is locked".
-                conn.batch_execute(&format!(
+                let setup = format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = NORMAL;
                      PRAGMA foreign_keys = ON;"
-                ))?;
+                );
+                // Switching a new file to WAL takes an exclusive lock, and SQLite answers
+                // "database is locked" at once, without waiting out the busy timeout, while
+                // another connection opens or migrates the same new file: try again shortly.
+                let mut waited = Duration::ZERO;
+                loop {
+                    match conn.batch_execute(&setup) {
+                        Ok(()) => break,
+                        Err(diesel::result::Error::DatabaseError(_, info))
+                            if info.message().contains("locked")
+                                && waited
+                                    < Duration::from_millis(u64::from(SQLITE_BUSY_TIMEOUT_MS)) =>
+                        {
+                            std::thread::sleep(SQLITE_SETUP_RETRY);
+                            waited += SQLITE_SETUP_RETRY;
+                        }
+                        Err(error) => return Err(error.into()),
+                    }
+                }
                 Ok(DbConnection::Sqlite(conn))
             }
             DatabaseUrl::Postgres(url) => Ok(DbConnection::Postgres(PgConnection::establish(url)?)),
