@@ -31,6 +31,15 @@ pub fn user_id(raw: &str) -> Result<UserId, ApiError> {
 
 /// Parses a platform from the path, listing the valid ones when it is unknown.
 pub fn platform(raw: &str) -> Result<Platform, ApiError> {
+    path_name(raw)
+}
+
+/// Parses a name from the path (a platform, metric, chart type or export kind), listing
+/// the valid ones when it is unknown.
+pub fn path_name<T>(raw: &str) -> Result<T, ApiError>
+where
+    T: std::str::FromStr<Err = tally_domain::ParseNameError>,
+{
     raw.parse().map_err(|error: tally_domain::ParseNameError| {
         ApiError::bad_request("invalid_path", error.to_string())
     })
@@ -344,12 +353,7 @@ pub async fn get_chart(
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let user = caller.user(&path.0)?;
-    let metric: SeriesMetric = path
-        .1
-        .parse()
-        .map_err(|error: tally_domain::ParseNameError| {
-            ApiError::bad_request("invalid_path", error.to_string())
-        })?;
+    let metric: SeriesMetric = path_name(&path.1)?;
     let params = params(&request)?;
     let key = format!("chart {metric:?} {params:?}");
     cached_json(&state, user, key, move |accounts, analytics| {

@@ -10,6 +10,7 @@ use futures_util::StreamExt;
 use tally_importers::{CsvKind, Format};
 use tally_store::{PostQuery, StoreError};
 
+use super::analytics::path_name;
 use super::auth::Caller;
 use super::load::{blocking, require_user};
 use super::openapi::{
@@ -229,12 +230,7 @@ pub async fn get_export(
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let user = caller.user(&path.0)?;
-    let kind: CsvKind = path
-        .1
-        .parse()
-        .map_err(|error: tally_domain::ParseNameError| {
-            ApiError::bad_request("invalid_path", error.to_string())
-        })?;
+    let kind: CsvKind = path_name(&path.1)?;
     let params = AnalyticsParams::parse(request.query_string(), Utc::now())?;
     let body = blocking(&state, move |accounts, analytics| {
         require_user(accounts, user)?;

@@ -13,7 +13,7 @@ use tally_analyzer::{
 use tally_charts::{ChartConfig, ComparisonMeasure};
 use utoipa::ToSchema;
 
-use super::analytics::metric_series;
+use super::analytics::{metric_series, path_name};
 use super::auth::Caller;
 use super::cache::{cached_json, to_json};
 use super::load::{blocking, load_datasets};
@@ -289,12 +289,7 @@ pub async fn get_visualization(
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let user = caller.user(&path.0)?;
-    let chart: ChartType = path
-        .1
-        .parse()
-        .map_err(|error: tally_domain::ParseNameError| {
-            ApiError::bad_request("invalid_path", error.to_string())
-        })?;
+    let chart: ChartType = path_name(&path.1)?;
     let chart_request = chart_request(&request)?;
     if chart == ChartType::Dashboard && chart_request.format == ChartFormat::Svg {
         return Err(ApiError::bad_request(
