@@ -20,6 +20,18 @@ use tally_store::{DatabaseUrl, DbConnection, DieselStore};
 
 use crate::cli::{Cli, Command};
 
+/// tally's data directory: the folder of the SQLite file, or the working directory (an
+/// empty path) when the data lives in PostgreSQL. The key file and uploads live there.
+pub fn data_dir(url: &DatabaseUrl) -> std::path::PathBuf {
+    match url {
+        DatabaseUrl::Sqlite(path) => Path::new(path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+        DatabaseUrl::Postgres(_) => std::path::PathBuf::new(),
+    }
+}
+
 /// Runs one command to completion.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let url = DatabaseUrl::parse(&cli.database_url)?;

@@ -57,13 +57,7 @@ impl KeySource {
 
 /// `tally.key` beside an SQLite database, or in the working directory for PostgreSQL.
 pub fn default_key_file(url: &DatabaseUrl) -> PathBuf {
-    match url {
-        DatabaseUrl::Sqlite(path) => Path::new(path)
-            .parent()
-            .map(|folder| folder.join(DEFAULT_KEY_FILE))
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_KEY_FILE)),
-        DatabaseUrl::Postgres(_) => PathBuf::from(DEFAULT_KEY_FILE),
-    }
+    crate::data_dir(url).join(DEFAULT_KEY_FILE)
 }
 
 /// Reads the key in `path`, or creates the file with a new key when there is none.

@@ -20,8 +20,8 @@ use std::sync::Arc;
 use actix_web::{App, HttpServer, guard, web};
 use anyhow::Context;
 use tally_store::{
-    AccountStore, AnalyticsStore, DatabaseUrl, DieselStore, Health, ImportStore, IngestStore,
-    JobStore, TokenStore,
+    AccountStore, AnalyticsStore, DieselStore, Health, ImportStore, IngestStore, JobStore,
+    TokenStore,
 };
 use tracing_actix_web::TracingLogger;
 
@@ -79,7 +79,7 @@ impl AppState {
     /// State over the diesel store with the given connectors (mocks, in tests).
     pub fn with_connectors(store: Arc<DieselStore>, connectors: Arc<dyn ConnectorSource>) -> Self {
         let collector = Collector::new(store.clone(), store.clone(), store.clone(), connectors);
-        let upload_dir = data_dir(store.url()).join(UPLOAD_FOLDER);
+        let upload_dir = crate::data_dir(store.url()).join(UPLOAD_FOLDER);
         Self {
             tokens: store.clone(),
             upload_dir,
@@ -100,18 +100,6 @@ impl AppState {
 
 /// The folder, inside the data directory, that uploads are written to while they are read.
 pub const UPLOAD_FOLDER: &str = "uploads";
-
-/// tally's data directory: the folder of the SQLite file, or the working directory when
-/// the data lives in PostgreSQL.
-pub fn data_dir(url: &DatabaseUrl) -> PathBuf {
-    match url {
-        DatabaseUrl::Sqlite(path) => std::path::Path::new(path)
-            .parent()
-            .filter(|folder| !folder.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf),
-        DatabaseUrl::Postgres(_) => PathBuf::from("."),
-    }
-}
 
 /// Registers every route and the JSON error handlers on an app.
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
