@@ -54,6 +54,25 @@ fn bad_arguments_get_one_clear_line_and_a_failing_exit_code() {
     assert_refused(db, &["seed"], 2, "<USER_ID|--users <USERS>>");
     assert_refused(
         db,
+        &["serve", "--cors-origin", "https://dash.example/app"],
+        2,
+        "give only scheme, host and port, like https://dash.example",
+    );
+    assert_refused(db, &["serve", "--cors-origin", "*"], 2, "is not an origin");
+    assert_refused(
+        db,
+        &["serve", "--cors-origin", "ftp://files.example"],
+        2,
+        "is not an http or https origin",
+    );
+    assert_refused(
+        db,
+        &["serve", "--rate-limit", "ten"],
+        2,
+        "invalid value 'ten'",
+    );
+    assert_refused(
+        db,
         &["frobnicate"],
         2,
         "unrecognized subcommand 'frobnicate'",
