@@ -19,7 +19,7 @@ pub enum StoreError {
     Migration(String),
     /// A query failed.
     #[error("database query failed: {0}")]
-    Query(#[from] diesel::result::Error),
+    Query(diesel::result::Error),
     /// A write named an account that does not exist.
     #[error("account {0} does not exist")]
     UnknownAccount(AccountId),
@@ -52,6 +52,23 @@ pub enum StoreError {
     /// A stored name is not one tally knows; the database was changed from outside.
     #[error("stored data is not valid: {0}")]
     Corrupt(#[from] ParseNameError),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    /// A row whose stored name could not be read back is corrupt data, not a failed query.
+    fn from(error: diesel::result::Error) -> Self {
+        if let diesel::result::Error::DeserializationError(cause) = &error {
+            // diesel wraps a column's error in one that names the column.
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(cause.as_ref());
+            while let Some(current) = cause {
+                if let Some(name) = current.downcast_ref::<ParseNameError>() {
+                    return StoreError::Corrupt(name.clone());
+                }
+                cause = current.source();
+            }
+        }
+        StoreError::Query(error)
+    }
 }
 
 impl StoreError {

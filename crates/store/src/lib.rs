@@ -15,6 +15,7 @@
 //! implements utoipa's `ToSchema`, for HTTP layers that publish an OpenAPI document.
 
 mod bulk;
+mod columns;
 pub mod connection;
 mod credentials;
 mod error;

@@ -3,10 +3,11 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tally_domain::{
-    Account, AccountId, AccountStatus, DailyMetric, NewAccount, NewUser, User, UserId,
-    truncate_to_micros,
+    Account, AccountId, AccountMetric, AccountStatus, DailyMetric, NewAccount, NewUser, Platform,
+    User, UserId, truncate_to_micros,
 };
 
+use crate::columns::{Named, StoredDate, StoredTime};
 use crate::schema::{
     account_daily_metrics, accounts, post_metrics, post_observations, posts, users,
 };
@@ -191,24 +192,22 @@ pub(crate) struct DailyInsert {
 #[diesel(table_name = account_daily_metrics)]
 pub(crate) struct DailyRow {
     pub account_id: i64,
-    pub platform: String,
-    pub day: NaiveDate,
-    pub metric: String,
+    pub platform: Named<Platform>,
+    pub day: StoredDate,
+    pub metric: Named<AccountMetric>,
     pub value: i64,
-    pub observed_at: NaiveDateTime,
+    pub observed_at: StoredTime,
 }
 
-impl TryFrom<DailyRow> for DailyMetric {
-    type Error = StoreError;
-
-    fn try_from(row: DailyRow) -> StoreResult<Self> {
-        Ok(DailyMetric {
+impl From<DailyRow> for DailyMetric {
+    fn from(row: DailyRow) -> Self {
+        DailyMetric {
             account_id: AccountId(row.account_id),
-            platform: row.platform.parse()?,
-            day: row.day,
-            metric: row.metric.parse()?,
+            platform: row.platform.0,
+            day: row.day.0,
+            metric: row.metric.0,
             value: from_db_count(row.value),
-            observed_at: row.observed_at.and_utc(),
-        })
+            observed_at: row.observed_at.0.and_utc(),
+        }
     }
 }

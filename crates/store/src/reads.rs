@@ -5,35 +5,35 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 use tally_domain::{
-    AccountId, DailyMetric, DateRange, Platform, PostId, PostMetric, PostObservation, PostSummary,
-    UserId,
+    AccountId, ContentType, DailyMetric, DateRange, Platform, PostId, PostMetric, PostObservation,
+    PostSummary, UserId,
 };
 
+use crate::columns::{Named, StoredTime};
+use crate::connection::DbConnection;
 use crate::models::{DailyRow, from_db_count, to_db_time};
 use crate::schema::{account_daily_metrics, accounts, post_metrics, post_observations, posts};
-use crate::{
-    AnalyticsStore, DieselStore, PostQuery, RowCounts, StoreError, StoreResult, with_connection,
-};
+use crate::{AnalyticsStore, DieselStore, PostQuery, RowCounts, StoreResult, with_connection};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = posts)]
 struct PostRow {
     id: i64,
     account_id: i64,
-    platform: String,
+    platform: Named<Platform>,
     external_id: String,
-    content_type: String,
-    published_at: NaiveDateTime,
+    content_type: Named<ContentType>,
+    published_at: StoredTime,
     url: Option<String>,
     title: Option<String>,
 }
 
-type PostWithMetric = (PostRow, Option<(String, i64)>);
+type PostWithMetric = (PostRow, Option<(Named<PostMetric>, i64)>);
 
-/// A post's latest value of one counter: post id, metric name, value.
-type CounterRow = (i64, String, i64);
+/// A post's latest value of one counter: post id, metric, value.
+type CounterRow = (i64, Named<PostMetric>, i64);
 
-/// Post ids looked up per counter query: well under SQLite's limit on bound parameters.
+/// Post ids looked up per counter query on PostgreSQL.
 const POST_IDS_PER_QUERY: usize = 10_000;
 
 impl AnalyticsStore for DieselStore {
@@ -41,40 +41,66 @@ impl AnalyticsStore for DieselStore {
         let platforms: Vec<&'static str> = query.platforms.iter().map(|p| p.as_str()).collect();
         let (from, until) = (to_db_bound(query.from), to_db_bound(query.until));
         let mut conn = self.connection()?;
-        // Posts first, then their counters by post id. One joined query would copy each
-        // post's text columns once per counter, and on PostgreSQL its plan depends on
-        // statistics: with a misjudged row count it hashes the whole roll-up table, so a
-        // user's read grows with every other user's posts. Looking counters up by primary
-        // key keeps the read bounded by the user's own posts on both backends.
-        let (rows, counters) = with_connection!(&mut *conn, |c| {
+        // Posts first, then their counters. One joined query would copy each post's text
+        // columns once per counter.
+        let rows: Vec<PostRow> = with_connection!(&mut *conn, |c| {
             let mut select = posts::table
                 .filter(posts::user_id.eq(query.user.get()))
                 .filter(posts::published_at.ge(from))
                 .filter(posts::published_at.lt(until))
                 .select(PostRow::as_select())
-                .order((posts::published_at, posts::id))
                 .into_boxed();
             if !platforms.is_empty() {
-                select = select.filter(posts::platform.eq_any(platforms));
+                select = select.filter(posts::platform.eq_any(&platforms));
             }
-            let rows: Vec<PostRow> = select.load(c)?;
-
-            let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-            let mut counters: Vec<CounterRow> = Vec::with_capacity(ids.len() * 5);
-            for chunk in ids.chunks(POST_IDS_PER_QUERY) {
-                counters.extend(
-                    post_metrics::table
-                        .filter(post_metrics::post_id.eq_any(chunk))
-                        .select((
-                            post_metrics::post_id,
-                            post_metrics::metric,
-                            post_metrics::value,
-                        ))
-                        .load::<CounterRow>(c)?,
-                );
-            }
-            Ok::<_, diesel::result::Error>((rows, counters))
+            select.load(c)
         })?;
+        // Sorted here rather than by the database: PostgreSQL would sort after fetching the
+        // rows, at several times the cost.
+        let mut rows = rows;
+        rows.sort_unstable_by_key(|row| (row.published_at.0, row.id));
+        let counters: Vec<CounterRow> = match &mut *conn {
+            // SQLite walks the same user/time index again and looks each post's counters
+            // up by primary key: no list of ids to bind, and a statement it can cache.
+            DbConnection::Sqlite(c) => {
+                let mut select = post_metrics::table
+                    .inner_join(posts::table)
+                    .filter(posts::user_id.eq(query.user.get()))
+                    .filter(posts::published_at.ge(from))
+                    .filter(posts::published_at.lt(until))
+                    .select((
+                        post_metrics::post_id,
+                        post_metrics::metric,
+                        post_metrics::value,
+                    ))
+                    .into_boxed();
+                if !platforms.is_empty() {
+                    select = select.filter(posts::platform.eq_any(&platforms));
+                }
+                select.load(c)?
+            }
+            // On PostgreSQL the joined plan depends on statistics: with a misjudged row
+            // count it hashes the whole roll-up table, so a user's read grows with every
+            // other user's posts. Looking counters up by primary key for the posts just
+            // read keeps the read bounded by the user's own posts.
+            DbConnection::Postgres(c) => {
+                let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+                let mut counters = Vec::with_capacity(ids.len() * 5);
+                for chunk in ids.chunks(POST_IDS_PER_QUERY) {
+                    counters.extend(
+                        post_metrics::table
+                            .filter(post_metrics::post_id.eq_any(chunk))
+                            .select((
+                                post_metrics::post_id,
+                                post_metrics::metric,
+                                post_metrics::value,
+                            ))
+                            .load::<CounterRow>(c)?,
+                    );
+                }
+                counters
+            }
+        };
         attach_counters(rows, counters)
     }
 
@@ -91,7 +117,7 @@ impl AnalyticsStore for DieselStore {
                 ))
                 .load(c)
         })?;
-        Ok(group_post_rows(rows)?.into_iter().next())
+        Ok(group_post_rows(rows).into_iter().next())
     }
 
     fn post_by_external_id(
@@ -114,7 +140,7 @@ impl AnalyticsStore for DieselStore {
                 .order((posts::id, post_metrics::metric))
                 .load(c)
         })?;
-        Ok(group_post_rows(rows)?.into_iter().next())
+        Ok(group_post_rows(rows).into_iter().next())
     }
 
     fn post_history(&self, post: PostId) -> StoreResult<Vec<PostObservation>> {
@@ -195,18 +221,16 @@ impl AnalyticsStore for DieselStore {
                 .filter(account_daily_metrics::user_id.eq(user.get()))
                 .filter(account_daily_metrics::day.between(range.start(), range.end()))
                 .select(DailyRow::as_select())
-                .order((
-                    account_daily_metrics::day,
-                    account_daily_metrics::account_id,
-                    account_daily_metrics::metric,
-                ))
                 .into_boxed();
             if !platforms.is_empty() {
                 select = select.filter(account_daily_metrics::platform.eq_any(platforms));
             }
             select.load(c)
         })?;
-        rows.into_iter().map(DailyMetric::try_from).collect()
+        // Sorted here: the database would compare the metric names as collated text.
+        let mut daily: Vec<DailyMetric> = rows.into_iter().map(DailyMetric::from).collect();
+        daily.sort_unstable_by_key(|metric| (metric.day, metric.account_id, metric.metric));
+        Ok(daily)
     }
 
     fn row_counts(&self, user: UserId) -> StoreResult<RowCounts> {
@@ -275,36 +299,36 @@ fn attach_counters(rows: Vec<PostRow>, counters: Vec<CounterRow>) -> StoreResult
     let mut positions = HashMap::with_capacity(rows.len());
     for (position, post) in rows.into_iter().enumerate() {
         positions.insert(post.id, position);
-        summaries.push(summary_of(post)?);
+        summaries.push(summary_of(post));
     }
-    for (post, name, value) in counters {
+    for (post, Named(metric), value) in counters {
         let Some(summary) = positions.get(&post).and_then(|&at| summaries.get_mut(at)) else {
             continue;
         };
-        add_counter(summary, &name, value)?;
+        add_counter(summary, metric, value);
     }
     Ok(summaries)
 }
 
 /// A summary of a post with no counters yet.
-fn summary_of(post: PostRow) -> StoreResult<PostSummary> {
-    Ok(PostSummary {
+fn summary_of(post: PostRow) -> PostSummary {
+    PostSummary {
         id: PostId(post.id),
         account_id: AccountId(post.account_id),
-        platform: post.platform.parse()?,
+        platform: post.platform.0,
         external_id: post.external_id,
-        content_type: post.content_type.parse()?,
-        published_at: post.published_at.and_utc(),
+        content_type: post.content_type.0,
+        published_at: post.published_at.0.and_utc(),
         url: post.url,
         title: post.title,
         engagement: BTreeMap::new(),
         performance: BTreeMap::new(),
-    })
+    }
 }
 
 /// Files one counter's latest value under engagement or performance.
-fn add_counter(summary: &mut PostSummary, name: &str, value: i64) -> StoreResult<()> {
-    match name.parse::<PostMetric>().map_err(StoreError::from)? {
+fn add_counter(summary: &mut PostSummary, metric: PostMetric, value: i64) {
+    match metric {
         PostMetric::Engagement(kind) => {
             summary.engagement.insert(kind, from_db_count(value));
         }
@@ -312,21 +336,20 @@ fn add_counter(summary: &mut PostSummary, name: &str, value: i64) -> StoreResult
             summary.performance.insert(metric, from_db_count(value));
         }
     }
-    Ok(())
 }
 
 /// Folds one row per (post, metric) into one summary per post, keeping the rows' order.
-fn group_post_rows(rows: Vec<PostWithMetric>) -> StoreResult<Vec<PostSummary>> {
+fn group_post_rows(rows: Vec<PostWithMetric>) -> Vec<PostSummary> {
     let mut summaries: Vec<PostSummary> = Vec::new();
     for (post, metric) in rows {
         let is_new = summaries.last().is_none_or(|last| last.id.get() != post.id);
         if is_new {
-            summaries.push(summary_of(post)?);
+            summaries.push(summary_of(post));
         }
-        let (Some(summary), Some((name, value))) = (summaries.last_mut(), metric) else {
+        let (Some(summary), Some((Named(metric), value))) = (summaries.last_mut(), metric) else {
             continue;
         };
-        add_counter(summary, &name, value)?;
+        add_counter(summary, metric, value);
     }
-    Ok(summaries)
+    summaries
 }

@@ -314,3 +314,94 @@ tally_store::backend_tests!(
         assert_eq!(posts[2], read_post(&store, mine.user_id, "late"));
     }
 );
+
+/// Runs `statement` on the store's database directly, as a tool other than tally would.
+fn execute_raw(store: &tally_store::DieselStore, statement: &str) {
+    use diesel::RunQueryDsl;
+    let mut conn = store.connection().unwrap();
+    match &mut *conn {
+        tally_store::DbConnection::Sqlite(c) => diesel::sql_query(statement).execute(c),
+        tally_store::DbConnection::Postgres(c) => diesel::sql_query(statement).execute(c),
+    }
+    .unwrap();
+}
+
+tally_store::backend_tests!(
+    names_changed_from_outside_are_reported_as_corrupt_data,
+    |db| {
+        let store = db.store();
+        let account = creator(&store);
+        let batch = IngestBatch {
+            engagement: vec![engagement(
+                "first",
+                EngagementKind::Like,
+                3,
+                "2026-05-02T00:00:00Z",
+            )],
+            account_metrics: vec![daily(
+                "2026-05-02",
+                AccountMetric::Followers,
+                10,
+                "2026-05-02T23:00:00Z",
+            )],
+            ..posts_only(vec![post("first", "2026-05-01T12:00:00Z")])
+        };
+        store.ingest(account.id, &batch).unwrap();
+        let range = DateRange::new(day("2026-05-01"), day("2026-05-03")).unwrap();
+        assert_eq!(store.posts(&all_posts(UserId(1))).unwrap().len(), 1);
+
+        execute_raw(&store, "UPDATE post_metrics SET metric = 'hearts'");
+        let error = store.posts(&all_posts(UserId(1))).unwrap_err();
+        assert!(
+            matches!(error, tally_store::StoreError::Corrupt(_)),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("'hearts'"), "{error}");
+
+        execute_raw(
+            &store,
+            "UPDATE account_daily_metrics SET platform = 'myspace'",
+        );
+        let error = store.daily_metrics(UserId(1), range, &[]).unwrap_err();
+        assert!(
+            matches!(error, tally_store::StoreError::Corrupt(_)),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("'myspace'"), "{error}");
+    }
+);
+
+#[test]
+fn timestamps_written_in_other_forms_are_still_read() {
+    let Some(db) =
+        tally_store::testing::TestDatabase::create(tally_store::testing::Backend::Sqlite)
+    else {
+        return;
+    };
+    let store = db.store();
+    let account = creator(&store);
+    let batch = IngestBatch {
+        account_metrics: vec![daily(
+            "2026-05-02",
+            AccountMetric::Followers,
+            10,
+            "2026-05-02T23:00:00Z",
+        )],
+        ..posts_only(vec![post("first", "2026-05-01T12:00:00Z")])
+    };
+    store.ingest(account.id, &batch).unwrap();
+    // SQLite keeps whatever text it is given; another tool may write ISO 8601 with a `T`.
+    execute_raw(
+        &store,
+        "UPDATE posts SET published_at = '2026-05-01T12:30:00.250'",
+    );
+    execute_raw(
+        &store,
+        "UPDATE account_daily_metrics SET observed_at = '2026-05-02T23:15:00'",
+    );
+    let posts = store.posts(&all_posts(UserId(1))).unwrap();
+    assert_eq!(posts[0].published_at, at("2026-05-01T12:30:00.250Z"));
+    let range = DateRange::new(day("2026-05-01"), day("2026-05-03")).unwrap();
+    let daily = store.daily_metrics(UserId(1), range, &[]).unwrap();
+    assert_eq!(daily[0].observed_at, at("2026-05-02T23:15:00Z"));
+}

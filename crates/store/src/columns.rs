@@ -1,0 +1,154 @@
+//! Column types for the large reads, decoded without per-row allocation or format parsing.
+//!
+//! An analysis reads tens of thousands of rows, and decoding them costs more than finding
+//! them. Two costs dominate with diesel's stock types: SQLite keeps timestamps as text, and
+//! diesel's reader tries a list of formats, parsing each format string anew for every value;
+//! and every stored name (platform, metric, content type) arrives as an owned `String` only
+//! to be parsed into its enum and dropped. The types here read the same columns but decode
+//! timestamps with chrono's parser over items prepared once, and parse names straight from
+//! the database's buffer.
+
+use std::str::FromStr;
+
+use chrono::format::{Fixed, Item, Numeric, Pad, Parsed, parse};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::pg::{Pg, PgValue};
+use diesel::sql_types::{Date, Text, Timestamp};
+use diesel::sqlite::{Sqlite, SqliteValue};
+use tally_domain::ParseNameError;
+
+/// `YYYY-MM-DD`, the date part of what tally writes to SQLite.
+const DATE_ITEMS: &[Item<'static>] = &[
+    Item::Numeric(Numeric::Year, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Month, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Day, Pad::Zero),
+];
+
+/// `YYYY-MM-DD HH:MM:SS[.ffffff]`, the form diesel writes timestamps to SQLite in.
+const TIMESTAMP_ITEMS: &[Item<'static>] = &[
+    Item::Numeric(Numeric::Year, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Month, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Day, Pad::Zero),
+    Item::Literal(" "),
+    Item::Numeric(Numeric::Hour, Pad::Zero),
+    Item::Literal(":"),
+    Item::Numeric(Numeric::Minute, Pad::Zero),
+    Item::Literal(":"),
+    Item::Numeric(Numeric::Second, Pad::Zero),
+    Item::Fixed(Fixed::Nanosecond),
+];
+
+/// A `Timestamp` column read as a naive UTC instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, FromSqlRow)]
+pub(crate) struct StoredTime(pub NaiveDateTime);
+
+/// A `Date` column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, FromSqlRow)]
+pub(crate) struct StoredDate(pub NaiveDate);
+
+/// A `Text` column holding one of tally's names, parsed into `T`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, FromSqlRow)]
+pub(crate) struct Named<T>(pub T);
+
+fn parse_time(text: &str) -> Option<NaiveDateTime> {
+    let mut parsed = Parsed::new();
+    parse(&mut parsed, text, TIMESTAMP_ITEMS.iter()).ok()?;
+    parsed.to_naive_datetime_with_offset(0).ok()
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let mut parsed = Parsed::new();
+    parse(&mut parsed, text, DATE_ITEMS.iter()).ok()?;
+    parsed.to_naive_date().ok()
+}
+
+impl FromSql<Timestamp, Sqlite> for StoredTime {
+    fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+        if let Some(time) = parse_time(value.read_text()) {
+            return Ok(Self(time));
+        }
+        // Written by something else than tally: let diesel try every form it knows.
+        <NaiveDateTime as FromSql<Timestamp, Sqlite>>::from_sql(value).map(Self)
+    }
+}
+
+impl FromSql<Timestamp, Pg> for StoredTime {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        <NaiveDateTime as FromSql<Timestamp, Pg>>::from_sql(value).map(Self)
+    }
+}
+
+impl FromSql<Date, Sqlite> for StoredDate {
+    fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+        if let Some(day) = parse_date(value.read_text()) {
+            return Ok(Self(day));
+        }
+        <NaiveDate as FromSql<Date, Sqlite>>::from_sql(value).map(Self)
+    }
+}
+
+impl FromSql<Date, Pg> for StoredDate {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        <NaiveDate as FromSql<Date, Pg>>::from_sql(value).map(Self)
+    }
+}
+
+impl<T> FromSql<Text, Sqlite> for Named<T>
+where
+    T: FromStr<Err = ParseNameError>,
+{
+    fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+        Ok(Self(value.read_text().parse()?))
+    }
+}
+
+impl<T> FromSql<Text, Pg> for Named<T>
+where
+    T: FromStr<Err = ParseNameError>,
+{
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        Ok(Self(std::str::from_utf8(value.as_bytes())?.parse()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_in_the_form_tally_writes_are_read_to_the_microsecond() {
+        let read = parse_time("2026-03-29 01:59:59.123456");
+        let expected = NaiveDate::from_ymd_opt(2026, 3, 29)
+            .and_then(|day| day.and_hms_micro_opt(1, 59, 59, 123_456));
+        assert_eq!(read, expected);
+        let whole = parse_time("2025-12-03 23:59:00");
+        let expected =
+            NaiveDate::from_ymd_opt(2025, 12, 3).and_then(|day| day.and_hms_opt(23, 59, 0));
+        assert_eq!(whole, expected);
+    }
+
+    #[test]
+    fn other_forms_are_left_to_the_general_reader() {
+        for text in [
+            "2026-03-29T01:59:59",
+            "2026-03-29 01:59",
+            "2026-03-29 01:59:59+02:00",
+            "2026-02-30 00:00:00",
+            "2461128.5",
+            "",
+        ] {
+            assert_eq!(parse_time(text), None, "{text}");
+        }
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("2026-02-28 00:00:00"), None);
+        assert_eq!(
+            parse_date("2026-02-28"),
+            NaiveDate::from_ymd_opt(2026, 2, 28)
+        );
+    }
+}
