@@ -201,6 +201,11 @@ pub struct SeedArgs {
     /// How many platforms each user publishes on.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=9))]
     pub platforms: u8,
+
+    /// How many users to generate and store at once; the number of cores when not given.
+    /// Each writes through its own connection, as the background collection workers do.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
 }
 
 /// Sample history ends on a day between 1970 and 9999.

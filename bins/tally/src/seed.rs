@@ -1,5 +1,7 @@
 //! `tally seed`: realistic sample analytics, written through the batched ingest path.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use anyhow::Context;
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -40,7 +42,7 @@ pub const DEMO_USER: UserId = UserId(1);
 /// Seeds the demo user with `days` of history up to today. Seeding is idempotent, so a
 /// database seeded before (even by a run that was stopped half-way) is completed and
 /// extended to today, never duplicated.
-pub fn seed_demo<S: AccountStore + IngestStore + AnalyticsStore>(
+pub fn seed_demo<S: AccountStore + IngestStore + AnalyticsStore + Sync>(
     store: &S,
     days: u32,
 ) -> anyhow::Result<()> {
@@ -53,12 +55,13 @@ pub fn seed_demo<S: AccountStore + IngestStore + AnalyticsStore>(
         seed: SampleOptions::DEFAULT_SEED,
         end: None,
         platforms: 4,
+        jobs: None,
     };
     run(store, &args)
 }
 
 /// Seeds one user or many, then prints what was written.
-pub fn run<S: AccountStore + IngestStore + AnalyticsStore>(
+pub fn run<S: AccountStore + IngestStore + AnalyticsStore + Sync>(
     store: &S,
     args: &SeedArgs,
 ) -> anyhow::Result<()> {
@@ -88,19 +91,59 @@ pub fn run<S: AccountStore + IngestStore + AnalyticsStore>(
         progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
 
-    let mut total = IngestSummary::default();
-    for user in &users {
+    let jobs = args
+        .jobs
+        .map(usize::from)
+        .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+        .unwrap_or(1)
+        .clamp(1, users.len().max(1));
+    let generate_and_store = |user: i64| {
         let options = SampleOptions {
-            user: UserId(*user),
+            user: UserId(user),
             days,
             end,
             seed: args.seed,
             platforms: usize::from(args.platforms),
             observed_until: Some(now),
         };
-        let sample = generate(&options);
-        total.add(&store_sample(store, &sample)?);
+        let summary = store_sample(store, &generate(&options))?;
         progress.inc(1);
+        Ok::<_, anyhow::Error>(summary)
+    };
+    // Users are handed out one at a time, so a slow user never holds up the others; the
+    // first error stops every writer before its next user.
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let writer = || -> anyhow::Result<IngestSummary> {
+        let mut total = IngestSummary::default();
+        while !failed.load(Ordering::Relaxed) {
+            let Some(&user) = users.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                break;
+            };
+            match generate_and_store(user) {
+                Ok(summary) => total.add(&summary),
+                Err(error) => {
+                    failed.store(true, Ordering::Relaxed);
+                    return Err(error);
+                }
+            }
+        }
+        Ok(total)
+    };
+    let results: Vec<anyhow::Result<IngestSummary>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..jobs).map(|_| scope.spawn(writer)).collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a seeding thread panicked")))
+            })
+            .collect()
+    });
+    let mut total = IngestSummary::default();
+    for result in results {
+        total.add(&result?);
     }
     progress.finish_and_clear();
 
