@@ -76,7 +76,28 @@ fn analyses(c: &mut Criterion) {
     group.bench_function("recommend", |b| {
         b.iter(|| recommend(black_box(&current), &period));
     });
+    group.bench_function("dashboard_free_functions", |b| {
+        b.iter(|| {
+            dashboard_with_free_functions(black_box(&current), black_box(&previous), &period)
+        });
+    });
     group.finish();
+}
+
+/// What the dashboard endpoint computes, one free function per analysis: the overview,
+/// the platform comparison, best times, content types, the engagement series over all
+/// platforms and per platform, and recommendations.
+fn dashboard_with_free_functions(current: &Dataset, previous: &Dataset, period: &AnalysisPeriod) {
+    black_box(overview(current, previous, period));
+    black_box(compare_platforms(current, previous, period));
+    black_box(best_times(current, period));
+    black_box(content_type_performance(current, period));
+    black_box(time_series(current, period, SeriesMetric::Engagement));
+    for platform in current.platforms() {
+        let data = current.for_platform(platform);
+        black_box(time_series(&data, period, SeriesMetric::Engagement));
+    }
+    black_box(recommend(current, period));
 }
 
 criterion_group!(benches, analyses);
