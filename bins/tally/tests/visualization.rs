@@ -80,6 +80,46 @@ async fn every_chart_type_has_the_chart_js_shape() {
     .await;
 }
 
+/// The dashboard runs its analyses on data prepared once; every part of it must equal what
+/// the endpoint of that part answers on its own.
+#[actix_web::test]
+async fn the_dashboard_agrees_with_each_chart_and_analysis() {
+    on_each_backend(18, |seeded: Seeded| async move {
+        let app = app(&seeded.db).await;
+        let query = "days=90&metric=likes&measure=engagement_per_post";
+        let (status, dashboard) = get_json(&app, &format!("{BASE}/18/dashboard?{query}")).await;
+        assert_eq!(status, 200, "{dashboard}");
+
+        for (chart_type, _) in CHART_TYPES {
+            let uri = format!("{BASE}/18/{chart_type}?{query}");
+            let (status, chart) = get_json(&app, &uri).await;
+            assert_eq!(status, 200, "{uri}: {chart}");
+            assert_eq!(dashboard["charts"][chart_type], chart, "{chart_type}");
+        }
+
+        let analytics = "/api/v1/analytics";
+        let (_, overview) = get_json(&app, &format!("{analytics}/overview/18?days=90")).await;
+        assert_eq!(
+            dashboard["summary"]["engagement_rate"],
+            overview["engagement_rate"]
+        );
+        assert_eq!(dashboard["summary"]["rate_basis"], overview["rate_basis"]);
+        assert_eq!(dashboard["summary"]["posts"], overview["totals"]["posts"]);
+        assert_eq!(dashboard["top_posts"], overview["top_posts"]);
+        let uri = format!("{analytics}/recommendations/18?days=90");
+        let (_, recommendations) = get_json(&app, &uri).await;
+        assert_eq!(dashboard["recommendations"], recommendations);
+        assert!(
+            !recommendations["recommendations"]
+                .as_array()
+                .unwrap()
+                .is_empty(),
+            "ninety days of sample data give advice to compare: {recommendations}"
+        );
+    })
+    .await;
+}
+
 #[actix_web::test]
 async fn charts_follow_the_query() {
     on_each_backend(12, |seeded: Seeded| async move {

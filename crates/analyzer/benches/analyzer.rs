@@ -14,8 +14,9 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use tally_analyzer::{
-    AnalysisPeriod, Dataset, SeriesMetric, best_times, compare_platforms, content_type_performance,
-    growth, overview, parse_timezone, posting_frequency, recommend, time_series,
+    AnalysisPeriod, Dataset, PreparedPeriod, SeriesMetric, best_times, compare_platforms,
+    content_type_performance, growth, overview, parse_timezone, posting_frequency, recommend,
+    time_series,
 };
 use tally_domain::{DateRange, UserId};
 use tally_sample::{SampleOptions, generate};
@@ -76,8 +77,47 @@ fn analyses(c: &mut Criterion) {
     group.bench_function("recommend", |b| {
         b.iter(|| recommend(black_box(&current), &period));
     });
+    group.bench_function("dashboard_free_functions", |b| {
+        b.iter(|| {
+            dashboard_with_free_functions(black_box(&current), black_box(&previous), &period)
+        });
+    });
+    group.bench_function("dashboard_prepared", |b| {
+        b.iter(|| dashboard_prepared(black_box(&current), black_box(&previous), &period));
+    });
     group.finish();
+}
+
+/// What the dashboard endpoint computes, one free function per analysis: the overview,
+/// the platform comparison, best times, content types, the engagement series over all
+/// platforms and per platform, and recommendations.
+fn dashboard_with_free_functions(current: &Dataset, previous: &Dataset, period: &AnalysisPeriod) {
+    black_box(overview(current, previous, period));
+    black_box(compare_platforms(current, previous, period));
+    black_box(best_times(current, period));
+    black_box(content_type_performance(current, period));
+    black_box(time_series(current, period, SeriesMetric::Engagement));
+    for platform in current.platforms() {
+        let data = current.for_platform(platform);
+        black_box(time_series(&data, period, SeriesMetric::Engagement));
+    }
+    black_box(recommend(current, period));
 }
 
 criterion_group!(benches, analyses);
 criterion_main!(benches);
+
+/// The same analyses as [`dashboard_with_free_functions`], on one [`PreparedPeriod`].
+fn dashboard_prepared(current: &Dataset, previous: &Dataset, period: &AnalysisPeriod) {
+    let prepared = PreparedPeriod::new(current, previous, period);
+    black_box(prepared.overview());
+    black_box(prepared.compare_platforms());
+    black_box(prepared.best_times());
+    black_box(prepared.content_type_performance());
+    black_box(prepared.time_series(SeriesMetric::Engagement));
+    for platform in prepared.platforms() {
+        let view = prepared.for_platform(platform);
+        black_box(view.time_series(SeriesMetric::Engagement));
+    }
+    black_box(prepared.recommend());
+}

@@ -99,21 +99,29 @@ pub fn best_times(current: &Dataset, period: &AnalysisPeriod) -> BestTimes {
 /// The grid of prepared facts, shared with platform insights and recommendations.
 pub(crate) fn best_times_of(facts: &PeriodFacts<'_>) -> BestTimes {
     let scored = score_posts(facts);
-    let slot_of = |post: &ScoredPost<'_, '_>| {
+
+    // Each post goes to its cell once; a group's statistics do not depend on the order of
+    // its posts, so rows and columns can be gathered from the cells.
+    let mut cells: Vec<Vec<&ScoredPost<'_, '_>>> = vec![Vec::new(); 7 * 24];
+    for post in &scored {
         let weekday = DayOfWeek::from(post.facts.local.weekday());
-        (weekday, post.facts.local.hour())
-    };
+        let cell = weekday.index() * 24 + post.facts.local.hour() as usize;
+        if let Some(cell) = cells.get_mut(cell) {
+            cell.push(post);
+        }
+    }
+    let cells_of_weekday =
+        |weekday: DayOfWeek| cells.iter().skip(weekday.index() * 24).take(24).flatten();
+    let cells_of_hour = |hour: u32| cells.iter().skip(hour as usize).step_by(24).flatten();
 
     let mut grid = Vec::with_capacity(7 * 24);
     for weekday in DayOfWeek::ALL {
         for hour in 0..24 {
-            let cell = scored
-                .iter()
-                .filter(|post| slot_of(post) == (*weekday, hour));
+            let cell = cells.get(weekday.index() * 24 + hour as usize);
             grid.push(TimeSlot {
                 weekday: *weekday,
                 hour,
-                stats: GroupStats::of(cell),
+                stats: GroupStats::of(cell.into_iter().flatten().copied()),
             });
         }
     }
@@ -137,13 +145,13 @@ pub(crate) fn best_times_of(facts: &PeriodFacts<'_>) -> BestTimes {
             .iter()
             .map(|weekday| WeekdayStats {
                 weekday: *weekday,
-                stats: GroupStats::of(scored.iter().filter(|post| slot_of(post).0 == *weekday)),
+                stats: GroupStats::of(cells_of_weekday(*weekday).copied()),
             })
             .collect(),
         by_hour: (0..24)
             .map(|hour| HourStats {
                 hour,
-                stats: GroupStats::of(scored.iter().filter(|post| slot_of(post).1 == hour)),
+                stats: GroupStats::of(cells_of_hour(hour).copied()),
             })
             .collect(),
     }

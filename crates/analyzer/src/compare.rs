@@ -1,11 +1,14 @@
 //! Platforms side by side on measures that do not depend on account size.
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 use tally_domain::Platform;
 
 use crate::comparison::{CountComparison, ValueComparison};
 use crate::dataset::{Dataset, PeriodFacts};
 use crate::period::{AnalysisPeriod, PeriodSummary};
+use crate::prepared::PreparedPeriod;
 use crate::rate::RateBy;
 use crate::stats::signed;
 use crate::totals::PeriodTotals;
@@ -65,25 +68,30 @@ pub fn compare_platforms(
     previous: &Dataset,
     period: &AnalysisPeriod,
 ) -> PlatformComparison {
-    let mut platforms = current.platforms();
-    platforms.extend(previous.platforms());
+    PreparedPeriod::new(current, previous, period).compare_platforms()
+}
 
+/// Compares `platforms` on prepared facts of every platform.
+///
+/// Each platform is measured on its part of the facts, exactly as if the datasets had held
+/// only that platform.
+pub(crate) fn compare_platforms_of(
+    platforms: BTreeSet<Platform>,
+    now: &PeriodFacts<'_>,
+    before: Option<&PeriodFacts<'_>>,
+) -> PlatformComparison {
     let measures = platforms
         .into_iter()
         .map(|platform| {
-            let (current, previous) = (
-                current.for_platform(platform),
-                previous.for_platform(platform),
-            );
-            let now = PeriodFacts::new(&current, *period, None);
-            let before = PeriodFacts::previous_of(&now, &previous);
+            let now = now.for_platform(platform);
+            let before = before.map(|facts| facts.for_platform(platform));
             measure(platform, &now, before.as_ref())
         })
         .collect();
 
     PlatformComparison {
-        period: period.summary(),
-        previous_period: period.previous().map(|previous| previous.summary()),
+        period: now.period.summary(),
+        previous_period: now.period.previous().map(|previous| previous.summary()),
         platforms: measures,
     }
 }

@@ -91,19 +91,23 @@ pub struct Growth {
 /// assert_eq!(result.platforms[0].series[6].followers, Some(240));
 /// ```
 pub fn growth(current: &Dataset, period: &AnalysisPeriod) -> Growth {
-    let index = FollowerIndex::new(&current.daily);
+    growth_of(&FollowerIndex::new(&current.daily), period)
+}
+
+/// Follower growth over the period from indexed follower figures.
+pub(crate) fn growth_of(index: &FollowerIndex, period: &AnalysisPeriod) -> Growth {
     let range = period.range;
     let platforms: BTreeSet<Platform> = index.accounts().map(|(_, platform)| platform).collect();
 
     Growth {
         period: period.summary(),
-        total: growth_summary(&index, &range, None),
+        total: growth_summary(index, &range, None),
         platforms: platforms
             .into_iter()
             .map(|platform| PlatformGrowth {
                 platform,
-                summary: growth_summary(&index, &range, Some(platform)),
-                series: follower_series(&index, &range, platform),
+                summary: growth_summary(index, &range, Some(platform)),
+                series: follower_series(index, &range, platform),
             })
             .filter(|growth| growth.summary.followers_end.is_some())
             .collect(),

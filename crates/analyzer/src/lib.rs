@@ -4,6 +4,8 @@
 //! the period (and, for comparisons, one for the previous period of the same length),
 //! describes the period with an [`AnalysisPeriod`] and calls an analysis. [`utc_window`]
 //! gives the UTC instants `[from, until)` a store query for the period's local days needs.
+//! To run several analyses on the same data, prepare it once with [`PreparedPeriod`]: its
+//! methods give the same results as the functions below without preparing the data again.
 //!
 //! ```
 //! use tally_analyzer::*;
@@ -31,6 +33,7 @@
 //! | follower growth | [`growth`] |
 //! | one metric over time | [`time_series`] |
 //! | concrete actions with evidence | [`recommend`] |
+//! | several of the above on one period, prepared once | [`PreparedPeriod`] |
 //!
 //! # Definitions
 //!
@@ -83,6 +86,7 @@ mod period;
 mod platform;
 mod post_analysis;
 mod posts;
+mod prepared;
 mod rate;
 mod recommend;
 mod recommend_rules;
@@ -111,6 +115,7 @@ pub use period::{AnalysisPeriod, PeriodSummary, UtcWindow, parse_timezone, utc_w
 pub use platform::{PlatformInsights, platform_insights};
 pub use post_analysis::{PeerRanking, PostAnalysis, TimelinePoint, analyze_post};
 pub use posts::{PostMetrics, TOP_POSTS_LIMIT};
+pub use prepared::PreparedPeriod;
 pub use rate::{RateBasis, RateBy};
 pub use recommend::{
     Action, Confidence, Evidence, MIN_LIFT, MIN_POSTS_FOR_RECOMMENDATIONS, Recommendation,

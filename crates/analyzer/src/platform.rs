@@ -3,11 +3,12 @@
 use serde::Serialize;
 use tally_domain::Platform;
 
-use crate::best_times::{BestTimes, best_times_of};
-use crate::content_types::{ContentTypePerformance, content_type_performance_of};
-use crate::dataset::{Dataset, PeriodFacts};
-use crate::overview::{Overview, overview_of};
+use crate::best_times::BestTimes;
+use crate::content_types::ContentTypePerformance;
+use crate::dataset::Dataset;
+use crate::overview::Overview;
 use crate::period::AnalysisPeriod;
+use crate::prepared::PreparedPeriod;
 
 /// Everything about one platform in the period.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -43,17 +44,5 @@ pub fn platform_insights(
     period: &AnalysisPeriod,
     platform: Platform,
 ) -> PlatformInsights {
-    let (current, previous) = (
-        current.for_platform(platform),
-        previous.for_platform(platform),
-    );
-    let now = PeriodFacts::new(&current, *period, None);
-    let before = PeriodFacts::previous_of(&now, &previous);
-
-    PlatformInsights {
-        platform,
-        overview: overview_of(&now, before.as_ref()),
-        content_types: content_type_performance_of(&now),
-        best_times: best_times_of(&now),
-    }
+    PreparedPeriod::of_platform(current, previous, period, platform).platform_insights(platform)
 }

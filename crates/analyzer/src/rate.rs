@@ -120,6 +120,21 @@ impl RatePlan {
         Self { requested, chosen }
     }
 
+    /// The part of the plan that concerns `platform`: the plan that choosing from that
+    /// platform's posts alone would have made.
+    pub fn only(&self, platform: Platform) -> Self {
+        let chosen = self
+            .chosen
+            .get_key_value(&platform)
+            .map(|(platform, by)| (*platform, *by))
+            .into_iter()
+            .collect();
+        Self {
+            requested: self.requested,
+            chosen,
+        }
+    }
+
     /// The denominator chosen for `platform`, if it had posts when the plan was made.
     pub fn chosen(&self, platform: Platform) -> Option<RateBy> {
         self.chosen.get(&platform).copied()

@@ -20,6 +20,7 @@
 //! comparisons ([`Confidence::from_sample`]), weeks for weekly ones ([`Confidence::from_weeks`]).
 
 use std::cmp::Reverse;
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 use tally_domain::{ContentType, Platform};
@@ -27,6 +28,7 @@ use tally_domain::{ContentType, Platform};
 use crate::dataset::{Dataset, PeriodFacts};
 use crate::names::named_enum;
 use crate::period::{AnalysisPeriod, PeriodSummary};
+use crate::prepared::PreparedPeriod;
 use crate::rate::RateBy;
 use crate::recommend_rules::{content_type_advice, focus_advice, frequency_advice, timing_advice};
 use crate::weekday::DayOfWeek;
@@ -165,14 +167,30 @@ pub struct Recommendations {
 /// assert!(result.recommendations.is_empty());
 /// ```
 pub fn recommend(current: &Dataset, period: &AnalysisPeriod) -> Recommendations {
+    PreparedPeriod::without_previous(current, period).recommend()
+}
+
+/// Recommendations from prepared facts of every platform, for each of `platforms`.
+///
+/// `now` must be prepared without earlier rate choices. Each platform is judged on its
+/// part of the facts, exactly as if the data had held only that platform.
+pub(crate) fn recommend_of(
+    now: &PeriodFacts<'_>,
+    platforms: BTreeSet<Platform>,
+) -> Recommendations {
     let mut found = Vec::new();
 
-    let by_followers = PeriodFacts::new(current, period.with_rate_by(RateBy::Followers), None);
-    found.extend(focus_advice(&by_followers));
+    let rated_by_followers;
+    let by_followers = if now.period.rate_by == RateBy::Followers {
+        now
+    } else {
+        rated_by_followers = now.rated_by(RateBy::Followers);
+        &rated_by_followers
+    };
+    found.extend(focus_advice(by_followers));
 
-    for platform in current.platforms() {
-        let data = current.for_platform(platform);
-        let facts = PeriodFacts::new(&data, *period, None);
+    for platform in platforms {
+        let facts = now.for_platform(platform);
         let engaged = facts
             .posts
             .iter()
@@ -188,7 +206,7 @@ pub fn recommend(current: &Dataset, period: &AnalysisPeriod) -> Recommendations 
 
     found.sort_by_key(|found| Reverse(found.confidence));
     Recommendations {
-        period: period.summary(),
+        period: now.period.summary(),
         recommendations: found,
     }
 }

@@ -101,6 +101,12 @@ pub struct TimeSeries {
 /// ```
 pub fn time_series(current: &Dataset, period: &AnalysisPeriod, metric: SeriesMetric) -> TimeSeries {
     let facts = PeriodFacts::new(current, *period, None);
+    time_series_of(&facts, metric)
+}
+
+/// The series of `metric` over prepared facts, at their period's granularity.
+pub(crate) fn time_series_of(facts: &PeriodFacts<'_>, metric: SeriesMetric) -> TimeSeries {
+    let period = &facts.period;
     let slots = buckets(&period.range, period.granularity);
 
     let mut by_bucket: Vec<Vec<&PostFacts<'_>>> = vec![Vec::new(); slots.len()];
@@ -116,7 +122,7 @@ pub fn time_series(current: &Dataset, period: &AnalysisPeriod, metric: SeriesMet
         .map(|(bucket, posts)| SeriesPoint {
             start: bucket.start,
             end: bucket.end,
-            value: value(metric, bucket, posts, &facts),
+            value: value(metric, bucket, posts, facts),
         })
         .collect();
 

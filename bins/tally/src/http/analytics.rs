@@ -5,8 +5,8 @@ use chrono::Utc;
 use serde::Serialize;
 use tally_analyzer::{
     AnalysisPeriod, Dataset, Overview, PlatformComparison, PlatformInsights, PostAnalysis,
-    Recommendations, SeriesMetric, TimeSeries, analyze_post, compare_platforms, overview,
-    platform_insights, recommend, time_series,
+    PreparedPeriod, Recommendations, SeriesMetric, TimeSeries, analyze_post, compare_platforms,
+    overview, platform_insights, recommend,
 };
 use tally_domain::{DateRange, Platform, UserId};
 use utoipa::ToSchema;
@@ -303,20 +303,17 @@ pub struct PlatformSeries {
     pub series: TimeSeries,
 }
 
-/// Builds the series of `metric` for all platforms and for each one.
-pub fn metric_series(
-    current: &Dataset,
-    period: &AnalysisPeriod,
-    metric: SeriesMetric,
-) -> MetricSeries {
+/// Builds the series of `metric` for all platforms and for each one, from a period
+/// prepared once (each platform's series narrows it rather than copying its data).
+pub fn metric_series(prepared: &PreparedPeriod<'_>, metric: SeriesMetric) -> MetricSeries {
     MetricSeries {
-        total: time_series(current, period, metric),
-        platforms: current
+        total: prepared.time_series(metric),
+        platforms: prepared
             .platforms()
             .into_iter()
             .map(|platform| PlatformSeries {
                 platform,
-                series: time_series(&current.for_platform(platform), period, metric),
+                series: prepared.for_platform(platform).time_series(metric),
             })
             .collect(),
     }
@@ -358,7 +355,8 @@ pub async fn get_chart(
     let key = format!("chart {metric:?} {params:?}");
     cached_json(&state, user, key, move |accounts, analytics| {
         let loaded = load_datasets(accounts, analytics, user, &params)?;
-        to_json(&metric_series(&loaded.current, &params.period, metric))
+        let prepared = PreparedPeriod::without_previous(&loaded.current, &params.period);
+        to_json(&metric_series(&prepared, metric))
     })
     .await
 }

@@ -6,9 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::Serialize;
 use tally_analyzer::{
-    AnalysisPeriod, BestTimes, ContentTypePerformance, Dataset, Overview, PeriodSummary,
-    PlatformComparison, Recommendations, SeriesMetric, Totals, best_times, compare_platforms,
-    content_type_performance, overview, recommend,
+    BestTimes, ContentTypePerformance, Dataset, Overview, PeriodSummary, PlatformComparison,
+    PreparedPeriod, Recommendations, SeriesMetric, Totals, best_times, compare_platforms,
+    content_type_performance, overview,
 };
 use tally_charts::{ChartConfig, ComparisonMeasure};
 use utoipa::ToSchema;
@@ -112,22 +112,18 @@ struct Analyses {
 }
 
 impl Analyses {
-    fn new(current: &Dataset, previous: &Dataset, period: &AnalysisPeriod) -> Self {
+    fn new(prepared: &PreparedPeriod<'_>) -> Self {
         Self {
-            overview: overview(current, previous, period),
-            comparison: compare_platforms(current, previous, period),
-            best_times: best_times(current, period),
-            content_types: content_type_performance(current, period),
+            overview: prepared.overview(),
+            comparison: prepared.compare_platforms(),
+            best_times: prepared.best_times(),
+            content_types: prepared.content_type_performance(),
         }
     }
 }
 
-fn time_series_chart(
-    current: &Dataset,
-    period: &AnalysisPeriod,
-    metric: SeriesMetric,
-) -> ChartConfig {
-    let series = metric_series(current, period, metric);
+fn time_series_chart(prepared: &PreparedPeriod<'_>, metric: SeriesMetric) -> ChartConfig {
+    let series = metric_series(prepared, metric);
     let per_platform: Vec<_> = series
         .platforms
         .into_iter()
@@ -187,10 +183,11 @@ pub struct DashboardCharts {
 }
 
 fn dashboard(current: &Dataset, previous: &Dataset, request: &ChartRequest) -> Dashboard {
-    let period = &request.params.period;
-    let analyses = Analyses::new(current, previous, period);
+    // The data is prepared for the period once and every analysis below shares it.
+    let prepared = PreparedPeriod::new(current, previous, &request.params.period);
+    let analyses = Analyses::new(&prepared);
     let charts = DashboardCharts {
-        time_series: time_series_chart(current, period, request.metric),
+        time_series: time_series_chart(&prepared, request.metric),
         platform_comparison: tally_charts::platform_comparison(
             &analyses.comparison,
             request.measure,
@@ -213,7 +210,7 @@ fn dashboard(current: &Dataset, previous: &Dataset, request: &ChartRequest) -> D
         },
         charts,
         top_posts: overview.top_posts,
-        recommendations: recommend(current, period),
+        recommendations: prepared.recommend(),
     }
 }
 
@@ -227,7 +224,10 @@ fn single_chart(
     let period = &request.params.period;
     let config = match chart {
         ChartType::Dashboard => return None,
-        ChartType::TimeSeries => time_series_chart(current, period, request.metric),
+        ChartType::TimeSeries => time_series_chart(
+            &PreparedPeriod::without_previous(current, period),
+            request.metric,
+        ),
         ChartType::PlatformComparison => tally_charts::platform_comparison(
             &compare_platforms(current, previous, period),
             request.measure,
