@@ -20,6 +20,8 @@ mod fixtures;
 mod imports;
 #[path = "store/ingest.rs"]
 mod ingest;
+#[path = "store/integrity.rs"]
+mod integrity;
 #[path = "store/migrations.rs"]
 mod migrations;
 #[path = "store/reads.rs"]

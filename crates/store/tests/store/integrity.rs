@@ -1,0 +1,192 @@
+//! Counter rows (observations and latest values) only ever belong to a stored post, and go
+//! with it: whatever writes them, and while another connection writes.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error};
+use tally_domain::{EngagementKind, IngestBatch};
+use tally_store::{AccountStore, DbConnection, DieselStore, IngestStore, backend_tests};
+
+use crate::fixtures::{creator, engagement, post};
+
+/// Runs `statement` directly, as a tool other than tally would.
+fn execute(conn: &mut DbConnection, statement: &str) -> QueryResult<usize> {
+    match conn {
+        DbConnection::Sqlite(c) => diesel::sql_query(statement).execute(c),
+        DbConnection::Postgres(c) => diesel::sql_query(statement).execute(c),
+    }
+}
+
+/// The number of rows of `table`.
+fn count(store: &DieselStore, table: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = store.connection().unwrap();
+    let query = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"));
+    let found: Count = match &mut *conn {
+        DbConnection::Sqlite(c) => query.get_result(c),
+        DbConnection::Postgres(c) => query.get_result(c),
+    }
+    .unwrap();
+    found.n
+}
+
+/// Stores one post with one like observed, for a new creator; returns the post's id.
+fn one_post_with_a_like(store: &DieselStore) -> (tally_domain::Account, i64) {
+    let account = creator(store);
+    let batch = IngestBatch {
+        posts: vec![post("first", "2026-05-01T12:00:00Z")],
+        engagement: vec![engagement(
+            "first",
+            EngagementKind::Like,
+            3,
+            "2026-05-02T00:00:00Z",
+        )],
+        ..IngestBatch::default()
+    };
+    store.ingest(account.id, &batch).unwrap();
+    let mut conn = store.connection().unwrap();
+    let query = tally_store::schema::posts::table.select(tally_store::schema::posts::id);
+    let id: i64 = match &mut *conn {
+        DbConnection::Sqlite(c) => query.first(c),
+        DbConnection::Postgres(c) => query.first(c),
+    }
+    .unwrap();
+    (account, id)
+}
+
+fn is_foreign_key_violation(result: QueryResult<usize>) -> bool {
+    matches!(
+        result,
+        Err(Error::DatabaseError(
+            DatabaseErrorKind::ForeignKeyViolation,
+            _
+        ))
+    )
+}
+
+backend_tests!(counter_rows_of_a_missing_post_are_refused, |db| {
+    let store = db.store();
+    let (_, post) = one_post_with_a_like(&store);
+    let missing = post + 1_000;
+    let mut conn = store.connection().unwrap();
+    for statement in [
+        format!(
+            "INSERT INTO post_observations (post_id, metric, observed_at, value) \
+             VALUES ({post}, 'share', '2026-05-03 00:00:00', 1), \
+             ({missing}, 'like', '2026-05-03 00:00:00', 1)"
+        ),
+        format!(
+            "INSERT INTO post_metrics (post_id, metric, observed_at, value) \
+             VALUES ({missing}, 'like', '2026-05-03 00:00:00', 1)"
+        ),
+        format!("UPDATE post_observations SET post_id = {missing}"),
+        format!("UPDATE post_metrics SET post_id = {missing}"),
+    ] {
+        assert!(
+            is_foreign_key_violation(execute(&mut conn, &statement)),
+            "{statement}"
+        );
+    }
+    drop(conn);
+    // Nothing of the refused statements stayed, not even the row of the stored post.
+    assert_eq!(count(&store, "post_observations"), 1);
+    assert_eq!(count(&store, "post_metrics"), 1);
+});
+
+backend_tests!(counter_rows_go_with_their_post_and_account, |db| {
+    let store = db.store();
+    let (account, first) = one_post_with_a_like(&store);
+    // Deleting the post itself.
+    let mut conn = store.connection().unwrap();
+    execute(&mut conn, &format!("DELETE FROM posts WHERE id = {first}")).unwrap();
+    drop(conn);
+    assert_eq!(count(&store, "post_observations"), 0);
+    assert_eq!(count(&store, "post_metrics"), 0);
+
+    // Deleting the account, through the store.
+    let batch = IngestBatch {
+        posts: vec![post("second", "2026-05-04T12:00:00Z")],
+        engagement: vec![engagement(
+            "second",
+            EngagementKind::Like,
+            5,
+            "2026-05-05T00:00:00Z",
+        )],
+        ..IngestBatch::default()
+    };
+    store.ingest(account.id, &batch).unwrap();
+    assert_eq!(count(&store, "post_observations"), 1);
+    assert!(store.delete_account(account.user_id, account.id).unwrap());
+    assert_eq!(count(&store, "posts"), 0);
+    assert_eq!(count(&store, "post_observations"), 0);
+    assert_eq!(count(&store, "post_metrics"), 0);
+});
+
+/// A post deleted while another transaction is storing counters for it: the deletion waits
+/// for that transaction and then removes its rows too, so no counter row is left without its
+/// post. (SQLite has one writer at a time, so only PostgreSQL can interleave.)
+#[test]
+fn a_post_deleted_during_a_write_takes_the_new_rows_with_it() {
+    let Some(db) =
+        tally_store::testing::TestDatabase::create(tally_store::testing::Backend::Postgres)
+    else {
+        return;
+    };
+    let store = db.store();
+    let (_, post) = one_post_with_a_like(&store);
+
+    let mut writer = store.connection().unwrap();
+    execute(&mut writer, "BEGIN").unwrap();
+    execute(
+        &mut writer,
+        &format!(
+            "INSERT INTO post_observations (post_id, metric, observed_at, value) \
+             VALUES ({post}, 'share', '2026-05-03 00:00:00', 1)"
+        ),
+    )
+    .unwrap();
+
+    let (done, finished) = mpsc::channel();
+    let deleter_store = store.clone();
+    let deleter = thread::spawn(move || {
+        let mut conn = deleter_store.connection().unwrap();
+        let deleted = execute(&mut conn, &format!("DELETE FROM posts WHERE id = {post}"));
+        done.send(()).unwrap();
+        deleted
+    });
+    // The deletion waits for the writer's lock on the post.
+    assert!(
+        finished.recv_timeout(Duration::from_millis(500)).is_err(),
+        "the deletion went ahead while counters for the post were being written"
+    );
+    execute(&mut writer, "COMMIT").unwrap();
+    assert_eq!(deleter.join().unwrap().unwrap(), 1);
+    drop(writer);
+
+    assert_eq!(count(&store, "posts"), 0);
+    assert_eq!(count(&store, "post_observations"), 0);
+    assert_eq!(count(&store, "post_metrics"), 0);
+}
+
+#[test]
+fn emptying_posts_empties_their_counter_rows() {
+    let Some(db) =
+        tally_store::testing::TestDatabase::create(tally_store::testing::Backend::Postgres)
+    else {
+        return;
+    };
+    let store = db.store();
+    one_post_with_a_like(&store);
+    let mut conn = store.connection().unwrap();
+    execute(&mut conn, "TRUNCATE posts").unwrap();
+    drop(conn);
+    assert_eq!(count(&store, "post_observations"), 0);
+    assert_eq!(count(&store, "post_metrics"), 0);
+}
