@@ -54,6 +54,12 @@ fn bad_arguments_get_one_clear_line_and_a_failing_exit_code() {
     assert_refused(db, &["seed"], 2, "<USER_ID|--users <USERS>>");
     assert_refused(
         db,
+        &["seed", "--users", "2", "--jobs", "0"],
+        2,
+        "0 is not in 1..=64",
+    );
+    assert_refused(
+        db,
         &["serve", "--cors-origin", "https://dash.example/app"],
         2,
         "give only scheme, host and port, like https://dash.example",
@@ -129,13 +135,26 @@ fn seed_twice_changes_nothing(db: &TestDatabase) {
     assert!(stdout.contains("observations 0 new"), "{stdout}");
     assert_eq!(store.row_counts(UserId(1)).unwrap(), counts);
 
-    let many = tally(
-        &url,
-        &["seed", "--users", "3", "--days", "7", "--end", "2026-11-30"],
-    );
+    // Several writers at once store every user completely: one writer afterwards finds
+    // nothing left to add.
+    let many_args = ["seed", "--users", "3", "--days", "7", "--end", "2026-11-30"];
+    let many = tally(&url, &[&many_args[..], &["--jobs", "3"]].concat());
     assert!(many.status.success(), "{}", stderr(&many));
-    assert!(store.row_counts(UserId(3)).unwrap().posts > 0);
+    let stdout = String::from_utf8_lossy(&many.stdout);
+    assert!(stdout.contains("seeded 3 user(s)"), "{stdout}");
+    let counts: Vec<_> = (1..=3)
+        .map(|user| store.row_counts(UserId(user)).unwrap())
+        .collect();
+    assert!(counts.iter().all(|count| count.posts > 0), "{counts:?}");
     assert_eq!(store.row_counts(UserId(4)).unwrap().posts, 0);
+    let again = tally(&url, &[&many_args[..], &["--jobs", "1"]].concat());
+    assert!(again.status.success(), "{}", stderr(&again));
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("posts 0 new"), "{stdout}");
+    assert!(stdout.contains("observations 0 new"), "{stdout}");
+    for (user, before) in (1..=3).zip(&counts) {
+        assert_eq!(&store.row_counts(UserId(user)).unwrap(), before);
+    }
 }
 
 #[test]
