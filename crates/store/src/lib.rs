@@ -312,8 +312,10 @@ impl std::fmt::Debug for DieselStore {
 }
 
 impl DieselStore {
-    /// The pool size used when none is given.
-    pub const DEFAULT_MAX_CONNECTIONS: u32 = 8;
+    /// The pool size used when none is given: room for the server's concurrent analyses,
+    /// each reading posts and daily figures on two connections at once, beside the token
+    /// and version checks of other requests.
+    pub const DEFAULT_MAX_CONNECTIONS: u32 = 16;
 
     /// Opens the database at `url`, applying pending migrations.
     pub fn open(url: &str) -> StoreResult<Self> {

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Text, Timestamp};
 use tally_domain::{
     AccountId, ContentType, DailyMetric, DateRange, Platform, PostId, PostMetric, PostObservation,
     PostSummary, UserId,
@@ -33,75 +34,31 @@ type PostWithMetric = (PostRow, Option<(Named<PostMetric>, i64)>);
 /// A post's latest value of one counter: post id, metric, value.
 type CounterRow = (i64, Named<PostMetric>, i64);
 
-/// Post ids looked up per counter query on PostgreSQL.
-const POST_IDS_PER_QUERY: usize = 10_000;
+/// A counter row as PostgreSQL's raw counter query returns it.
+#[derive(QueryableByName)]
+struct CounterByName {
+    #[diesel(sql_type = BigInt)]
+    post_id: i64,
+    #[diesel(sql_type = Text)]
+    metric: Named<PostMetric>,
+    #[diesel(sql_type = BigInt)]
+    value: i64,
+}
 
 impl AnalyticsStore for DieselStore {
     fn posts(&self, query: &PostQuery) -> StoreResult<Vec<PostSummary>> {
-        let platforms: Vec<&'static str> = query.platforms.iter().map(|p| p.as_str()).collect();
-        let (from, until) = (to_db_bound(query.from), to_db_bound(query.until));
-        let mut conn = self.connection()?;
-        // Posts first, then their counters. One joined query would copy each post's text
-        // columns once per counter.
-        let rows: Vec<PostRow> = with_connection!(&mut *conn, |c| {
-            let mut select = posts::table
-                .filter(posts::user_id.eq(query.user.get()))
-                .filter(posts::published_at.ge(from))
-                .filter(posts::published_at.lt(until))
-                .select(PostRow::as_select())
-                .into_boxed();
-            if !platforms.is_empty() {
-                select = select.filter(posts::platform.eq_any(&platforms));
-            }
-            select.load(c)
-        })?;
-        // Sorted here rather than by the database: PostgreSQL would sort after fetching the
-        // rows, at several times the cost.
-        let mut rows = rows;
-        rows.sort_unstable_by_key(|row| (row.published_at.0, row.id));
-        let counters: Vec<CounterRow> = match &mut *conn {
-            // SQLite walks the same user/time index again and looks each post's counters
-            // up by primary key: no list of ids to bind, and a statement it can cache.
-            DbConnection::Sqlite(c) => {
-                let mut select = post_metrics::table
-                    .inner_join(posts::table)
-                    .filter(posts::user_id.eq(query.user.get()))
-                    .filter(posts::published_at.ge(from))
-                    .filter(posts::published_at.lt(until))
-                    .select((
-                        post_metrics::post_id,
-                        post_metrics::metric,
-                        post_metrics::value,
-                    ))
-                    .into_boxed();
-                if !platforms.is_empty() {
-                    select = select.filter(posts::platform.eq_any(&platforms));
-                }
-                select.load(c)?
-            }
-            // On PostgreSQL the joined plan depends on statistics: with a misjudged row
-            // count it hashes the whole roll-up table, so a user's read grows with every
-            // other user's posts. Looking counters up by primary key for the posts just
-            // read keeps the read bounded by the user's own posts.
-            DbConnection::Postgres(c) => {
-                let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-                let mut counters = Vec::with_capacity(ids.len() * 5);
-                for chunk in ids.chunks(POST_IDS_PER_QUERY) {
-                    counters.extend(
-                        post_metrics::table
-                            .filter(post_metrics::post_id.eq_any(chunk))
-                            .select((
-                                post_metrics::post_id,
-                                post_metrics::metric,
-                                post_metrics::value,
-                            ))
-                            .load::<CounterRow>(c)?,
-                    );
-                }
-                counters
-            }
-        };
-        attach_counters(rows, counters)
+        // Posts and their counters are two reads, each bounded by the user's posts in the
+        // range, run at the same time on two connections. One joined query would copy each
+        // post's text columns once per counter.
+        let (rows, counters) = std::thread::scope(|scope| {
+            let counters = scope.spawn(|| self.latest_counters(query));
+            let rows = self.post_rows(query);
+            let counters = counters
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (rows, counters)
+        });
+        attach_counters(rows?, counters?)
     }
 
     fn post(&self, user: UserId, post: PostId) -> StoreResult<Option<PostSummary>> {
@@ -274,6 +231,89 @@ impl AnalyticsStore for DieselStore {
 
     fn data_version(&self, user: UserId) -> StoreResult<Option<i64>> {
         self.read_data_version(user)
+    }
+}
+
+impl DieselStore {
+    /// The posts `query` selects, in publication order, without their counters.
+    fn post_rows(&self, query: &PostQuery) -> StoreResult<Vec<PostRow>> {
+        let platforms: Vec<&'static str> = query.platforms.iter().map(|p| p.as_str()).collect();
+        let (from, until) = (to_db_bound(query.from), to_db_bound(query.until));
+        let mut conn = self.connection()?;
+        let mut rows: Vec<PostRow> = with_connection!(&mut *conn, |c| {
+            let mut select = posts::table
+                .filter(posts::user_id.eq(query.user.get()))
+                .filter(posts::published_at.ge(from))
+                .filter(posts::published_at.lt(until))
+                .select(PostRow::as_select())
+                .into_boxed();
+            if !platforms.is_empty() {
+                select = select.filter(posts::platform.eq_any(&platforms));
+            }
+            select.load(c)
+        })?;
+        // Sorted here rather than by the database: PostgreSQL would sort after fetching the
+        // rows, at several times the cost.
+        rows.sort_unstable_by_key(|row| (row.published_at.0, row.id));
+        Ok(rows)
+    }
+
+    /// The latest value of every counter of the posts `query` selects.
+    fn latest_counters(&self, query: &PostQuery) -> StoreResult<Vec<CounterRow>> {
+        let platforms: Vec<&'static str> = query.platforms.iter().map(|p| p.as_str()).collect();
+        let (from, until) = (to_db_bound(query.from), to_db_bound(query.until));
+        let mut conn = self.connection()?;
+        let counters = match &mut *conn {
+            // SQLite walks the posts' user/time index and looks each post's counters up by
+            // primary key.
+            DbConnection::Sqlite(c) => {
+                let mut select = post_metrics::table
+                    .inner_join(posts::table)
+                    .filter(posts::user_id.eq(query.user.get()))
+                    .filter(posts::published_at.ge(from))
+                    .filter(posts::published_at.lt(until))
+                    .select((
+                        post_metrics::post_id,
+                        post_metrics::metric,
+                        post_metrics::value,
+                    ))
+                    .into_boxed();
+                if !platforms.is_empty() {
+                    select = select.filter(posts::platform.eq_any(&platforms));
+                }
+                select.load(c)?
+            }
+            // PostgreSQL's plan for a join depends on statistics: with a misjudged row count
+            // it hashes the whole roll-up table, so a user's read would grow with every other
+            // user's posts. Collecting the post ids first (`ARRAY(...)` is computed once)
+            // makes it look each post's counters up by primary key whatever the statistics.
+            DbConnection::Postgres(c) => {
+                let platform_filter = if platforms.is_empty() {
+                    ""
+                } else {
+                    " AND platform = ANY($4)"
+                };
+                let statement = format!(
+                    "SELECT post_id, metric, value FROM post_metrics \
+                     WHERE post_id = ANY(ARRAY(SELECT id FROM posts \
+                     WHERE user_id = $1 AND published_at >= $2 AND published_at < $3\
+                     {platform_filter}))"
+                );
+                let select = diesel::sql_query(statement)
+                    .bind::<BigInt, _>(query.user.get())
+                    .bind::<Timestamp, _>(from)
+                    .bind::<Timestamp, _>(until);
+                let rows: Vec<CounterByName> = if platforms.is_empty() {
+                    select.load(c)?
+                } else {
+                    select.bind::<Array<Text>, _>(&platforms).load(c)?
+                };
+                rows.into_iter()
+                    .map(|row| (row.post_id, row.metric, row.value))
+                    .collect()
+            }
+        };
+        Ok(counters)
     }
 }
 

@@ -185,7 +185,17 @@ pub struct DashboardCharts {
 fn dashboard(current: &Dataset, previous: &Dataset, request: &ChartRequest) -> Dashboard {
     // The data is prepared for the period once and every analysis below shares it.
     let prepared = PreparedPeriod::new(current, previous, &request.params.period);
-    let analyses = Analyses::new(&prepared);
+    // The recommendations, the costliest part, are worked out on a second thread while
+    // this one does the rest: the answer comes when the longer of the two is done.
+    let (analyses, recommendations) = std::thread::scope(|scope| {
+        let recommendations = scope.spawn(|| prepared.recommend());
+        let analyses = Analyses::new(&prepared);
+        (analyses, recommendations.join())
+    });
+    let recommendations = match recommendations {
+        Ok(recommendations) => recommendations,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
     let charts = DashboardCharts {
         time_series: time_series_chart(&prepared, request.metric),
         platform_comparison: tally_charts::platform_comparison(
@@ -210,7 +220,7 @@ fn dashboard(current: &Dataset, previous: &Dataset, request: &ChartRequest) -> D
         },
         charts,
         top_posts: overview.top_posts,
-        recommendations: prepared.recommend(),
+        recommendations,
     }
 }
 
