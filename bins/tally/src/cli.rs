@@ -204,7 +204,7 @@ pub struct SeedArgs {
 
     /// How many users to generate and store at once; the number of cores when not given.
     /// Each writes through its own connection, as the background collection workers do.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub jobs: Option<u16>,
 }
 

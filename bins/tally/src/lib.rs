@@ -223,8 +223,8 @@ fn open_store(url: DatabaseUrl, key_file: Option<&Path>) -> anyhow::Result<Diese
     let source = secret_key::KeySource::configured(&url, key_file);
     let shown = url.to_string();
     let new_file = new_sqlite_file(&url);
-    let store = DieselStore::open_with(url, DieselStore::DEFAULT_MAX_CONNECTIONS)
-        .with_context(|| format!("opening {shown}"))?;
+    let store =
+        DieselStore::open_with(url, pool_size()).with_context(|| format!("opening {shown}"))?;
     owner_only(new_file.as_deref())?;
     let store = store.with_secret_key(source.load()?);
 
@@ -235,6 +235,17 @@ fn open_store(url: DatabaseUrl, key_file: Option<&Path>) -> anyhow::Result<Diese
         tracing::info!(encrypted, "encrypted credentials stored as plain text");
     }
     Ok(store)
+}
+
+/// Connections enough for every answer the server computes at once to read at full width,
+/// with room beside them for token and version checks and the collection workers.
+fn pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    let answers =
+        cores * http::cache::COMPUTATIONS_PER_CORE * http::cache::CONNECTIONS_PER_COMPUTATION;
+    u32::try_from(answers + 4)
+        .unwrap_or(u32::MAX)
+        .max(DieselStore::DEFAULT_MAX_CONNECTIONS)
 }
 
 /// The SQLite file that opening `url` is about to create, if it does not exist yet.

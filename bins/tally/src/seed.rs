@@ -36,6 +36,10 @@ pub fn store_sample<S: AccountStore + IngestStore + ?Sized>(
     Ok(total)
 }
 
+/// Writers at most: each holds a pooled connection for as long as it stores a user, and
+/// the pool has at least this many.
+const MAX_JOBS: usize = 16;
+
 /// The user that `tally demo` shows.
 pub const DEMO_USER: UserId = UserId(1);
 
@@ -96,6 +100,7 @@ pub fn run<S: AccountStore + IngestStore + AnalyticsStore + Sync>(
         .map(usize::from)
         .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
         .unwrap_or(1)
+        .min(MAX_JOBS)
         .clamp(1, users.len().max(1));
     let generate_and_store = |user: i64| {
         let options = SampleOptions {

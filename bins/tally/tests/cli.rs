@@ -56,7 +56,7 @@ fn bad_arguments_get_one_clear_line_and_a_failing_exit_code() {
         db,
         &["seed", "--users", "2", "--jobs", "0"],
         2,
-        "0 is not in 1..=64",
+        "0 is not in 1..=16",
     );
     assert_refused(
         db,

@@ -19,7 +19,7 @@ pub enum StoreError {
     Migration(String),
     /// A query failed.
     #[error("database query failed: {0}")]
-    Query(diesel::result::Error),
+    Query(#[source] diesel::result::Error),
     /// A write named an account that does not exist.
     #[error("account {0} does not exist")]
     UnknownAccount(AccountId),

@@ -22,6 +22,7 @@ mod error;
 mod ingest;
 mod jobs;
 mod models;
+mod parallel;
 mod reads;
 pub mod schema;
 mod secrets;
@@ -44,6 +45,7 @@ use tally_domain::{
 pub use connection::{DbConnection, DbPool, connect_and_migrate};
 pub use error::{StoreError, StoreResult};
 pub use ingest::IMPORTED_HANDLE;
+pub use parallel::both;
 pub use secrets::{CREDENTIAL_FORMAT_V1, InvalidSecretKey, SecretKey};
 pub use url::DatabaseUrl;
 
@@ -312,9 +314,7 @@ impl std::fmt::Debug for DieselStore {
 }
 
 impl DieselStore {
-    /// The pool size used when none is given: room for the server's concurrent analyses,
-    /// each reading posts and daily figures on two connections at once, beside the token
-    /// and version checks of other requests.
+    /// The pool size used when none is given.
     pub const DEFAULT_MAX_CONNECTIONS: u32 = 16;
 
     /// Opens the database at `url`, applying pending migrations.

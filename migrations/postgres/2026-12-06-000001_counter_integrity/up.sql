@@ -1,7 +1,14 @@
 -- Counter rows (post_observations and post_metrics) keep referring only to stored posts, and
--- go with their post, as before; but the checks run once per statement over its distinct
--- posts instead of once per row. The per-row foreign-key checks cost about half of every
--- ingest, where a batch stores tens of thousands of counter rows for a few thousand posts.
+-- go with their post; but the checks run once per statement over its distinct posts instead
+-- of once per row. The per-row foreign-key checks cost about half of every ingest, where a
+-- batch stores tens of thousands of counter rows for a few thousand posts.
+--
+-- Differences from the foreign keys they replace: a counter row can no longer move to
+-- another post (tally never moves one); TRUNCATE of posts empties the counter tables
+-- instead of being refused; the guarantee against a concurrent deletion holds at READ
+-- COMMITTED, the isolation level tally's transactions run at (PostgreSQL's default); and
+-- the triggers can be disabled like any user trigger. The functions resolve table names in
+-- the schema they were created in, whatever the caller's search_path.
 ALTER TABLE post_observations DROP CONSTRAINT post_observations_post_id_fkey;
 ALTER TABLE post_metrics DROP CONSTRAINT post_metrics_post_id_fkey;
 
@@ -9,7 +16,7 @@ ALTER TABLE post_metrics DROP CONSTRAINT post_metrics_post_id_fkey;
 -- locked as a foreign key would lock them (FOR KEY SHARE), so a post cannot be deleted
 -- until the writing transaction ends; its deletion then removes the new rows too.
 CREATE FUNCTION tally_counters_need_their_posts() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
     wanted bigint;
     present bigint;
@@ -38,7 +45,7 @@ CREATE TRIGGER post_metrics_need_posts
 -- A counter row never moves to another post, and a post never changes its id: either
 -- would get past the check above.
 CREATE FUNCTION tally_refuse_post_id_change() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     RAISE EXCEPTION 'the post id of a row in "%" cannot change', TG_TABLE_NAME
         USING ERRCODE = 'foreign_key_violation';
@@ -61,7 +68,7 @@ CREATE TRIGGER posts_keep_id
 -- Deleting posts (directly, or with their account or user) deletes their counter rows,
 -- once per statement.
 CREATE FUNCTION tally_delete_counters_of_deleted_posts() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     DELETE FROM post_observations WHERE post_id IN (SELECT id FROM gone);
     DELETE FROM post_metrics WHERE post_id IN (SELECT id FROM gone);
@@ -76,7 +83,7 @@ CREATE TRIGGER posts_delete_counters
 
 -- Emptying posts empties their counter rows with them.
 CREATE FUNCTION tally_truncate_counters() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     TRUNCATE post_observations, post_metrics;
     RETURN NULL;

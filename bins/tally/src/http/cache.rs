@@ -33,7 +33,11 @@ pub const DEFAULT_CAPACITY_MIB: u64 = 32;
 
 /// Answers read or computed at once, per core: enough to keep the cores busy while some
 /// requests wait on the database.
-const COMPUTATIONS_PER_CORE: usize = 2;
+pub const COMPUTATIONS_PER_CORE: usize = 2;
+
+/// Database connections one answer holds at most at once: posts, their counters and the
+/// daily figures are read side by side.
+pub const CONNECTIONS_PER_COMPUTATION: usize = 3;
 
 /// What an answer was computed for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -60,8 +60,8 @@ pub fn load_datasets(
     };
     // The posts and the daily figures are read at the same time, each on a connection of
     // its own, so that a request waits for the longer read instead of both in turn.
-    let (posts, daily) = std::thread::scope(|scope| {
-        let daily = scope.spawn(|| -> Result<Vec<DailyMetric>, ApiError> {
+    let (daily, posts) = tally_store::both(
+        || -> Result<Vec<DailyMetric>, ApiError> {
             let mut daily = Vec::new();
             if let Some(previous) = previous {
                 daily.extend(daily_figures(
@@ -78,15 +78,9 @@ pub fn load_datasets(
                 &params.platforms,
             )?);
             Ok(daily)
-        });
-        let posts = analytics.posts(&query);
-        let daily = daily.join().unwrap_or_else(|_| {
-            Err(ApiError::internal(
-                &"the thread reading daily figures panicked",
-            ))
-        });
-        (posts, daily)
-    });
+        },
+        || analytics.posts(&query),
+    );
     let (current_posts, previous_posts) = posts?
         .into_iter()
         .partition(|post| post.published_at >= window.from);

@@ -187,15 +187,8 @@ fn dashboard(current: &Dataset, previous: &Dataset, request: &ChartRequest) -> D
     let prepared = PreparedPeriod::new(current, previous, &request.params.period);
     // The recommendations, the costliest part, are worked out on a second thread while
     // this one does the rest: the answer comes when the longer of the two is done.
-    let (analyses, recommendations) = std::thread::scope(|scope| {
-        let recommendations = scope.spawn(|| prepared.recommend());
-        let analyses = Analyses::new(&prepared);
-        (analyses, recommendations.join())
-    });
-    let recommendations = match recommendations {
-        Ok(recommendations) => recommendations,
-        Err(panic) => std::panic::resume_unwind(panic),
-    };
+    let (recommendations, analyses) =
+        tally_store::both(|| prepared.recommend(), || Analyses::new(&prepared));
     let charts = DashboardCharts {
         time_series: time_series_chart(&prepared, request.metric),
         platform_comparison: tally_charts::platform_comparison(

@@ -88,6 +88,7 @@ backend_tests!(counter_rows_of_a_missing_post_are_refused, |db| {
         ),
         format!("UPDATE post_observations SET post_id = {missing}"),
         format!("UPDATE post_metrics SET post_id = {missing}"),
+        format!("UPDATE posts SET id = {missing}"),
     ] {
         assert!(
             is_foreign_key_violation(execute(&mut conn, &statement)),

@@ -358,6 +358,18 @@ tally_store::backend_tests!(
         );
         assert!(error.to_string().contains("'hearts'"), "{error}");
 
+        execute_raw(&store, "UPDATE post_metrics SET metric = 'like'");
+        execute_raw(&store, "UPDATE posts SET content_type = 'hologram'");
+        let post = store.posts(&all_posts(UserId(1))).unwrap_err();
+        let one = store.post(UserId(1), PostId(1)).unwrap_err();
+        for error in [post, one] {
+            assert!(
+                matches!(error, tally_store::StoreError::Corrupt(_)),
+                "{error:?}"
+            );
+            assert!(error.to_string().contains("'hologram'"), "{error}");
+        }
+
         execute_raw(
             &store,
             "UPDATE account_daily_metrics SET platform = 'myspace'",
