@@ -1,6 +1,7 @@
 //! `tally seed`: realistic sample analytics, written through the batched ingest path.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use chrono::Utc;
@@ -36,8 +37,8 @@ pub fn store_sample<S: AccountStore + IngestStore + ?Sized>(
     Ok(total)
 }
 
-/// Writers at most: each holds a pooled connection for as long as it stores a user, and
-/// the pool has at least this many.
+/// Writers at most: each holds a pooled connection while it stores a user, and the pool
+/// has at least this many.
 const MAX_JOBS: usize = 16;
 
 /// The user that `tally demo` shows.
@@ -102,41 +103,65 @@ pub fn run<S: AccountStore + IngestStore + AnalyticsStore + Sync>(
         .unwrap_or(1)
         .min(MAX_JOBS)
         .clamp(1, users.len().max(1));
-    let generate_and_store = |user: i64| {
-        let options = SampleOptions {
+    let sample_of = |user: i64| {
+        generate(&SampleOptions {
             user: UserId(user),
             days,
             end,
             seed: args.seed,
             platforms: usize::from(args.platforms),
             observed_until: Some(now),
-        };
-        let summary = store_sample(store, &generate(&options))?;
-        progress.inc(1);
-        Ok::<_, anyhow::Error>(summary)
+        })
     };
-    // Users are handed out one at a time, so a slow user never holds up the others; the
-    // first error stops every writer before its next user.
-    let next = AtomicUsize::new(0);
+    // One thread generates users ahead of the writers, which each store one user at a time
+    // through their own connection. After the first error nothing more is generated or
+    // stored; the writers only empty the queue so that the generator can finish.
     let failed = AtomicBool::new(false);
+    let (queue, samples) = std::sync::mpsc::sync_channel::<SampleUser>(jobs);
+    let samples = Mutex::new(samples);
+    let next_sample = || samples.lock().ok().and_then(|samples| samples.recv().ok());
     let writer = || -> anyhow::Result<IngestSummary> {
         let mut total = IngestSummary::default();
-        while !failed.load(Ordering::Relaxed) {
-            let Some(&user) = users.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                break;
-            };
-            match generate_and_store(user) {
-                Ok(summary) => total.add(&summary),
+        let mut first_error = None;
+        while let Some(sample) = next_sample() {
+            if failed.load(Ordering::Relaxed) {
+                continue;
+            }
+            match store_sample(store, &sample) {
+                Ok(summary) => {
+                    total.add(&summary);
+                    progress.inc(1);
+                }
                 Err(error) => {
                     failed.store(true, Ordering::Relaxed);
-                    return Err(error);
+                    first_error = Some(error);
                 }
             }
         }
-        Ok(total)
+        first_error.map_or(Ok(total), Err)
     };
     let results: Vec<anyhow::Result<IngestSummary>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..jobs).map(|_| scope.spawn(writer)).collect();
+        let mut handles = Vec::with_capacity(jobs);
+        for _ in 0..jobs {
+            match std::thread::Builder::new().spawn_scoped(scope, writer) {
+                Ok(handle) => handles.push(handle),
+                // Fewer writers than asked for still store everything.
+                Err(error) if !handles.is_empty() => {
+                    tracing::warn!(%error, writers = handles.len(), "could not start another writer");
+                    break;
+                }
+                Err(error) => {
+                    drop(queue);
+                    return vec![Err(anyhow::Error::new(error).context("starting a writer"))];
+                }
+            }
+        }
+        for &user in &users {
+            if failed.load(Ordering::Relaxed) || queue.send(sample_of(user)).is_err() {
+                break;
+            }
+        }
+        drop(queue);
         handles
             .into_iter()
             .map(|handle| {

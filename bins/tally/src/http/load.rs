@@ -46,46 +46,42 @@ pub fn load_datasets(
     user: UserId,
     params: &AnalyticsParams,
 ) -> Result<Loaded, ApiError> {
-    let user = require_user(accounts, user)?;
     let period = params.period;
     let previous = period.previous();
     let window = period.utc_window();
     let from = previous.map_or(window.from, |previous| previous.utc_window().from);
 
     let query = PostQuery {
-        user: user.id,
+        user,
         from,
         until: window.until,
         platforms: params.platforms.clone(),
     };
     // The posts and the daily figures are read at the same time, each on a connection of
-    // its own, so that a request waits for the longer read instead of both in turn.
+    // its own, so that a request waits for the longer read instead of both in turn. The
+    // user is looked up beside the posts: for a user that does not exist the posts read
+    // finds nothing, and the answer is the lookup's 404.
     let (daily, posts) = tally_store::both(
         || -> Result<Vec<DailyMetric>, ApiError> {
+            require_user(accounts, user)?;
             let mut daily = Vec::new();
             if let Some(previous) = previous {
                 daily.extend(daily_figures(
                     analytics,
-                    user.id,
+                    user,
                     &previous,
                     &params.platforms,
                 )?);
             }
-            daily.extend(daily_figures(
-                analytics,
-                user.id,
-                &period,
-                &params.platforms,
-            )?);
+            daily.extend(daily_figures(analytics, user, &period, &params.platforms)?);
             Ok(daily)
         },
         || analytics.posts(&query),
     );
+    let mut daily = daily?;
     let (current_posts, previous_posts) = posts?
         .into_iter()
         .partition(|post| post.published_at >= window.from);
-
-    let mut daily = daily?;
     daily.sort_by_key(|metric| (metric.day, metric.account_id, metric.metric));
     daily.dedup();
 
