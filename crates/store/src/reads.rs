@@ -297,6 +297,11 @@ impl DieselStore {
                 }
                 select.load(c)?
             }
+            // TODO: on PostgreSQL this read is the longest part of a cold dashboard (about
+            // 6 ms for a user's year: one index probe per post and 12,800 rows to decode).
+            // Keeping each post's latest counters on its row would remove it, at a cost on
+            // every write; that trade is not made yet.
+            //
             // PostgreSQL's plan for a join depends on statistics: with a misjudged row count
             // it hashes the whole roll-up table, so a user's read would grow with every other
             // user's posts. Collecting the post ids first (`ARRAY(...)` is computed once)
