@@ -326,27 +326,32 @@ fn execute_raw(store: &tally_store::DieselStore, statement: &str) {
     .unwrap();
 }
 
+/// Stores, for a new creator (user 1), one post with one like and one day's followers.
+fn store_one_post_and_one_day(store: &tally_store::DieselStore) {
+    let account = creator(store);
+    let batch = IngestBatch {
+        engagement: vec![engagement(
+            "first",
+            EngagementKind::Like,
+            3,
+            "2026-05-02T00:00:00Z",
+        )],
+        account_metrics: vec![daily(
+            "2026-05-02",
+            AccountMetric::Followers,
+            10,
+            "2026-05-02T23:00:00Z",
+        )],
+        ..posts_only(vec![post("first", "2026-05-01T12:00:00Z")])
+    };
+    store.ingest(account.id, &batch).unwrap();
+}
+
 tally_store::backend_tests!(
     names_changed_from_outside_are_reported_as_corrupt_data,
     |db| {
         let store = db.store();
-        let account = creator(&store);
-        let batch = IngestBatch {
-            engagement: vec![engagement(
-                "first",
-                EngagementKind::Like,
-                3,
-                "2026-05-02T00:00:00Z",
-            )],
-            account_metrics: vec![daily(
-                "2026-05-02",
-                AccountMetric::Followers,
-                10,
-                "2026-05-02T23:00:00Z",
-            )],
-            ..posts_only(vec![post("first", "2026-05-01T12:00:00Z")])
-        };
-        store.ingest(account.id, &batch).unwrap();
+        store_one_post_and_one_day(&store);
         let range = DateRange::new(day("2026-05-01"), day("2026-05-03")).unwrap();
         assert_eq!(store.posts(&all_posts(UserId(1))).unwrap().len(), 1);
 
@@ -391,17 +396,7 @@ fn timestamps_written_in_other_forms_are_still_read() {
         return;
     };
     let store = db.store();
-    let account = creator(&store);
-    let batch = IngestBatch {
-        account_metrics: vec![daily(
-            "2026-05-02",
-            AccountMetric::Followers,
-            10,
-            "2026-05-02T23:00:00Z",
-        )],
-        ..posts_only(vec![post("first", "2026-05-01T12:00:00Z")])
-    };
-    store.ingest(account.id, &batch).unwrap();
+    store_one_post_and_one_day(&store);
     // SQLite keeps whatever text it is given; another tool may write ISO 8601 with a `T`.
     execute_raw(
         &store,
