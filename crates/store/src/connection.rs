@@ -118,7 +118,16 @@ impl DbConnection {
                 }
                 Ok(DbConnection::Sqlite(conn))
             }
-            DatabaseUrl::Postgres(url) => Ok(DbConnection::Postgres(PgConnection::establish(url)?)),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                // The statement triggers that keep counter rows with their posts rely on
+                // READ COMMITTED (see the migration `counter_integrity`); a database or role
+                // whose default isolation is stricter must not change that for tally.
+                conn.batch_execute(
+                    "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                )?;
+                Ok(DbConnection::Postgres(conn))
+            }
         }
     }
 

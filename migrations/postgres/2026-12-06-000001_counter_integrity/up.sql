@@ -5,9 +5,10 @@
 --
 -- Differences from the foreign keys they replace: a counter row can no longer move to
 -- another post (tally never moves one); TRUNCATE of posts empties the counter tables
--- instead of being refused; the guarantee against a concurrent deletion holds at READ
--- COMMITTED, the isolation level tally's transactions run at (PostgreSQL's default); and
--- the triggers can be disabled like any user trigger. The functions resolve table names in
+-- instead of being refused; posts can only be deleted at READ COMMITTED, the isolation
+-- level tally's connections run at (a foreign key would give a serialization error only
+-- when a concurrent writer actually got in the way); and the triggers can be disabled like
+-- any user trigger. The functions resolve table names in
 -- the schema they were created in, whatever the caller's search_path.
 ALTER TABLE post_observations DROP CONSTRAINT post_observations_post_id_fkey;
 ALTER TABLE post_metrics DROP CONSTRAINT post_metrics_post_id_fkey;
@@ -66,10 +67,17 @@ CREATE TRIGGER posts_keep_id
     EXECUTE FUNCTION tally_refuse_post_id_change();
 
 -- Deleting posts (directly, or with their account or user) deletes their counter rows,
--- once per statement.
+-- once per statement. Under READ COMMITTED each statement here sees rows that a concurrent
+-- writer committed while the deletion waited for its lock on the posts; under a stricter
+-- isolation level it would not, and those rows would outlive their post. So posts may only
+-- be deleted at READ COMMITTED (tally's connections always run at it).
 CREATE FUNCTION tally_delete_counters_of_deleted_posts() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'posts can only be deleted at the READ COMMITTED isolation level'
+            USING ERRCODE = 'serialization_failure';
+    END IF;
     DELETE FROM post_observations WHERE post_id IN (SELECT id FROM gone);
     DELETE FROM post_metrics WHERE post_id IN (SELECT id FROM gone);
     RETURN NULL;

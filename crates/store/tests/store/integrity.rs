@@ -191,3 +191,74 @@ fn emptying_posts_empties_their_counter_rows() {
     assert_eq!(count(&store, "post_observations"), 0);
     assert_eq!(count(&store, "post_metrics"), 0);
 }
+
+/// The value of a PostgreSQL setting on `conn`.
+fn setting(conn: &mut DbConnection, name: &str) -> String {
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+    let query = diesel::sql_query(format!("SELECT current_setting('{name}') AS value"));
+    let found: Setting = match conn {
+        DbConnection::Sqlite(c) => query.get_result(c),
+        DbConnection::Postgres(c) => query.get_result(c),
+    }
+    .unwrap();
+    found.value
+}
+
+/// At a stricter isolation level the deletion's statements would not see rows a concurrent
+/// writer committed while it waited, so deleting posts is refused there, and tally's own
+/// connections run at READ COMMITTED whatever the server's default.
+#[test]
+fn posts_are_deleted_only_at_read_committed() {
+    let Some(db) =
+        tally_store::testing::TestDatabase::create(tally_store::testing::Backend::Postgres)
+    else {
+        return;
+    };
+    let store = db.store();
+    let (account, post) = one_post_with_a_like(&store);
+
+    let strict = db.url_string().replace(
+        "options=-csearch_path",
+        "options=-cdefault_transaction_isolation%3Dserializable%20-csearch_path",
+    );
+    // A plain connection to that URL runs at SERIALIZABLE; tally's runs at READ COMMITTED.
+    let plain = diesel::pg::PgConnection::establish(&strict).unwrap();
+    let mut plain = DbConnection::Postgres(plain);
+    assert_eq!(setting(&mut plain, "transaction_isolation"), "serializable");
+    let strict = tally_store::DatabaseUrl::parse(&strict).unwrap();
+    let mut tally = DbConnection::establish(&strict).unwrap();
+    assert_eq!(
+        setting(&mut tally, "transaction_isolation"),
+        "read committed"
+    );
+    drop(tally);
+
+    // A stricter level, asked for explicitly, cannot delete posts.
+    let mut conn = plain;
+    for isolation in ["REPEATABLE READ", "SERIALIZABLE"] {
+        execute(&mut conn, &format!("BEGIN ISOLATION LEVEL {isolation}")).unwrap();
+        let refused = execute(&mut conn, &format!("DELETE FROM posts WHERE id = {post}"));
+        assert!(
+            matches!(
+                refused,
+                Err(Error::DatabaseError(
+                    DatabaseErrorKind::SerializationFailure,
+                    _
+                ))
+            ),
+            "{isolation}: {refused:?}"
+        );
+        execute(&mut conn, "ROLLBACK").unwrap();
+    }
+    assert_eq!(count(&store, "posts"), 1);
+    assert_eq!(count(&store, "post_observations"), 1);
+
+    // At READ COMMITTED, the way tally deletes, it goes with its counter rows.
+    assert!(store.delete_account(account.user_id, account.id).unwrap());
+    assert_eq!(count(&store, "post_observations"), 0);
+    assert_eq!(count(&store, "post_metrics"), 0);
+}
