@@ -160,3 +160,29 @@ pub fn only_accounts(accounts: u64) -> RowCounts {
         ..RowCounts::default()
     }
 }
+
+/// One post, "first", with one like observed the day after it was published.
+pub fn one_post_with_a_like() -> IngestBatch {
+    IngestBatch {
+        posts: vec![post("first", "2026-05-01T12:00:00Z")],
+        engagement: vec![engagement(
+            "first",
+            EngagementKind::Like,
+            3,
+            "2026-05-02T00:00:00Z",
+        )],
+        ..IngestBatch::default()
+    }
+}
+
+/// Runs `statement` on `conn` directly, as a tool other than tally would.
+pub fn execute_sql(
+    conn: &mut tally_store::DbConnection,
+    statement: &str,
+) -> diesel::QueryResult<usize> {
+    use diesel::RunQueryDsl;
+    match conn {
+        tally_store::DbConnection::Sqlite(c) => diesel::sql_query(statement).execute(c),
+        tally_store::DbConnection::Postgres(c) => diesel::sql_query(statement).execute(c),
+    }
+}

@@ -10,15 +10,7 @@ use diesel::result::{DatabaseErrorKind, Error};
 use tally_domain::{EngagementKind, IngestBatch};
 use tally_store::{AccountStore, DbConnection, DieselStore, IngestStore, backend_tests};
 
-use crate::fixtures::{creator, engagement, post};
-
-/// Runs `statement` directly, as a tool other than tally would.
-fn execute(conn: &mut DbConnection, statement: &str) -> QueryResult<usize> {
-    match conn {
-        DbConnection::Sqlite(c) => diesel::sql_query(statement).execute(c),
-        DbConnection::Postgres(c) => diesel::sql_query(statement).execute(c),
-    }
-}
+use crate::fixtures::{self, creator, engagement, execute_sql as execute, post};
 
 /// The number of rows of `table`.
 fn count(store: &DieselStore, table: &str) -> i64 {
@@ -40,17 +32,9 @@ fn count(store: &DieselStore, table: &str) -> i64 {
 /// Stores one post with one like observed, for a new creator; returns the post's id.
 fn one_post_with_a_like(store: &DieselStore) -> (tally_domain::Account, i64) {
     let account = creator(store);
-    let batch = IngestBatch {
-        posts: vec![post("first", "2026-05-01T12:00:00Z")],
-        engagement: vec![engagement(
-            "first",
-            EngagementKind::Like,
-            3,
-            "2026-05-02T00:00:00Z",
-        )],
-        ..IngestBatch::default()
-    };
-    store.ingest(account.id, &batch).unwrap();
+    store
+        .ingest(account.id, &fixtures::one_post_with_a_like())
+        .unwrap();
     let mut conn = store.connection().unwrap();
     let query = tally_store::schema::posts::table.select(tally_store::schema::posts::id);
     let id: i64 = match &mut *conn {

@@ -7,8 +7,8 @@ use tally_domain::{
 use tally_store::{AnalyticsStore, IngestStore, PostQuery};
 
 use crate::fixtures::{
-    account_of, all_posts, at, creator, daily, day, engagement, performance, post, posts_only,
-    read_post,
+    account_of, all_posts, at, creator, daily, day, engagement, execute_sql, one_post_with_a_like,
+    performance, post, posts_only, read_post,
 };
 
 fn external_ids(store: &tally_store::DieselStore, query: &PostQuery) -> Vec<String> {
@@ -317,32 +317,21 @@ tally_store::backend_tests!(
 
 /// Runs `statement` on the store's database directly, as a tool other than tally would.
 fn execute_raw(store: &tally_store::DieselStore, statement: &str) {
-    use diesel::RunQueryDsl;
     let mut conn = store.connection().unwrap();
-    match &mut *conn {
-        tally_store::DbConnection::Sqlite(c) => diesel::sql_query(statement).execute(c),
-        tally_store::DbConnection::Postgres(c) => diesel::sql_query(statement).execute(c),
-    }
-    .unwrap();
+    execute_sql(&mut conn, statement).unwrap();
 }
 
 /// Stores, for a new creator (user 1), one post with one like and one day's followers.
 fn store_one_post_and_one_day(store: &tally_store::DieselStore) {
     let account = creator(store);
     let batch = IngestBatch {
-        engagement: vec![engagement(
-            "first",
-            EngagementKind::Like,
-            3,
-            "2026-05-02T00:00:00Z",
-        )],
         account_metrics: vec![daily(
             "2026-05-02",
             AccountMetric::Followers,
             10,
             "2026-05-02T23:00:00Z",
         )],
-        ..posts_only(vec![post("first", "2026-05-01T12:00:00Z")])
+        ..one_post_with_a_like()
     };
     store.ingest(account.id, &batch).unwrap();
 }
