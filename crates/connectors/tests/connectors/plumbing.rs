@@ -137,7 +137,14 @@ async fn the_token_never_reaches_logs_or_errors_even_when_echoed_back() {
         .with_max_level(tracing::Level::TRACE)
         .with_writer(move || writer.clone())
         .finish();
+    // tracing caches whether a call site is enabled once for the whole process, and while
+    // only one subscriber is registered it asks the subscriber of whichever thread reaches
+    // the call site first. A test running beside this one without a subscriber could then
+    // switch the retry warning off for good. A second subscriber that wants everything,
+    // alive for the whole test, makes that cache ask every registered subscriber instead.
+    let _anchor = tracing::Dispatch::new(tracing_subscriber::registry());
     let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
 
     let server = MockServer::start().await;
     Mock::given(path(LOOKUP))
