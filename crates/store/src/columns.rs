@@ -8,6 +8,8 @@
 //! timestamps with chrono's parser over items prepared once, and parse names straight from
 //! the database's buffer.
 
+use std::collections::BTreeMap;
+use std::fmt;
 use std::str::FromStr;
 
 use chrono::format::{Fixed, Item, Numeric, Pad, Parsed, parse};
@@ -16,7 +18,9 @@ use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::pg::{Pg, PgValue};
 use diesel::sql_types::{Date, Text, Timestamp};
 use diesel::sqlite::{Sqlite, SqliteValue};
-use tally_domain::ParseNameError;
+use tally_domain::{EngagementKind, ParseNameError, PerformanceMetric, PostMetric};
+
+use crate::models::from_db_count;
 
 /// `YYYY-MM-DD`, the date part of what tally writes to SQLite.
 const DATE_ITEMS: &[Item<'static>] = &[
@@ -54,6 +58,44 @@ pub(crate) struct StoredDate(pub NaiveDate);
 /// A `Text` column holding one of tally's names, parsed into `T`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, FromSqlRow)]
 pub(crate) struct Named<T>(pub T);
+
+/// The `posts.counters` column: a post's latest counters as `metric=value` pairs joined by
+/// commas (`comment=3,like=12`), filed by kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq, FromSqlRow)]
+pub(crate) struct StoredCounters {
+    pub engagement: BTreeMap<EngagementKind, u64>,
+    pub performance: BTreeMap<PerformanceMetric, u64>,
+}
+
+/// A stored value that is not in the form tally writes; the database was changed from
+/// outside.
+#[derive(Debug)]
+pub(crate) struct MalformedValue(pub String);
+
+impl fmt::Display for MalformedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for MalformedValue {}
+
+impl StoredCounters {
+    /// Reads `comment=3,like=12`; the empty text holds no counters.
+    fn parse(text: &str) -> deserialize::Result<Self> {
+        let mut counters = Self::default();
+        for pair in text.split(',').filter(|pair| !pair.is_empty()) {
+            let malformed = || MalformedValue(format!("post counters {text:?}"));
+            let (name, value) = pair.split_once('=').ok_or_else(malformed)?;
+            let value = from_db_count(value.parse::<i64>().map_err(|_| malformed())?);
+            match name.parse::<PostMetric>()? {
+                PostMetric::Engagement(kind) => counters.engagement.insert(kind, value),
+                PostMetric::Performance(metric) => counters.performance.insert(metric, value),
+            };
+        }
+        Ok(counters)
+    }
+}
 
 fn parse_time(text: &str) -> Option<NaiveDateTime> {
     let mut parsed = Parsed::new();
@@ -116,6 +158,18 @@ where
     }
 }
 
+impl FromSql<Text, Sqlite> for StoredCounters {
+    fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+        Self::parse(value.read_text())
+    }
+}
+
+impl FromSql<Text, Pg> for StoredCounters {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        Self::parse(std::str::from_utf8(value.as_bytes())?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +184,42 @@ mod tests {
         let expected =
             NaiveDate::from_ymd_opt(2025, 12, 3).and_then(|day| day.and_hms_opt(23, 59, 0));
         assert_eq!(whole, expected);
+    }
+
+    #[test]
+    fn counters_are_filed_by_kind() -> deserialize::Result<()> {
+        let read = StoredCounters::parse("comment=3,like=12,reach=0,view=-4")?;
+        assert_eq!(
+            read.engagement,
+            BTreeMap::from([
+                (EngagementKind::Comment, 3),
+                (EngagementKind::Like, 12),
+                // A negative count cannot be stored by tally; it reads as none.
+                (EngagementKind::View, 0),
+            ])
+        );
+        assert_eq!(
+            read.performance,
+            BTreeMap::from([(PerformanceMetric::Reach, 0)])
+        );
+        assert_eq!(StoredCounters::parse("")?, StoredCounters::default());
+        Ok(())
+    }
+
+    #[test]
+    fn counters_in_another_form_are_refused() {
+        for text in ["like", "like=", "like=ten", "like=1;comment=2"] {
+            let error = StoredCounters::parse(text).err();
+            assert!(
+                error.is_some_and(|error| error.is::<MalformedValue>()),
+                "{text}"
+            );
+        }
+        let error = StoredCounters::parse("like=1,hug=2").err();
+        assert!(
+            error.is_some_and(|error| error.is::<ParseNameError>()),
+            "an unknown name is reported as one"
+        );
     }
 
     #[test]

@@ -164,6 +164,17 @@ impl DbConnection {
             .map_err(|error| StoreError::Migration(error.to_string()))
     }
 
+    /// Reverts the newest applied migration.
+    pub fn revert_last_migration(&mut self) -> StoreResult<()> {
+        let reverted = match self {
+            DbConnection::Sqlite(conn) => conn.revert_last_migration(SQLITE_MIGRATIONS),
+            DbConnection::Postgres(conn) => conn.revert_last_migration(POSTGRES_MIGRATIONS),
+        };
+        reverted
+            .map(drop)
+            .map_err(|error| StoreError::Migration(error.to_string()))
+    }
+
     /// Checks that the database answers.
     pub fn ping(&mut self) -> StoreResult<()> {
         with_connection!(self, |conn| conn.batch_execute("SELECT 1"))?;

@@ -55,7 +55,8 @@ pub enum StoreError {
 }
 
 impl From<diesel::result::Error> for StoreError {
-    /// A row whose stored name could not be read back is corrupt data, not a failed query.
+    /// A row whose stored name or value could not be read back is corrupt data, not a
+    /// failed query.
     fn from(error: diesel::result::Error) -> Self {
         if let diesel::result::Error::DeserializationError(cause) = &error {
             // diesel wraps a column's error in one that names the column.
@@ -63,6 +64,9 @@ impl From<diesel::result::Error> for StoreError {
             while let Some(current) = cause {
                 if let Some(name) = current.downcast_ref::<ParseNameError>() {
                     return StoreError::Corrupt(name.clone());
+                }
+                if let Some(value) = current.downcast_ref::<crate::columns::MalformedValue>() {
+                    return StoreError::Invalid(value.0.clone());
                 }
                 cause = current.source();
             }

@@ -1,6 +1,6 @@
 //! The batched, idempotent write path.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::sql;
@@ -38,6 +38,7 @@ macro_rules! write_batch {
         let posts = latest_post_records(&batch.posts);
         (|| -> StoreResult<IngestSummary> {
             let mut summary = IngestSummary::default();
+            let counters = batch_counters(batch)?;
 
             let (user_id, platform_name) = accounts::table
                 .find(account.get())
@@ -48,14 +49,12 @@ macro_rules! write_batch {
             let platform = platform_name.parse::<Platform>()?.as_str();
             bump_data_version!(&mut *c, user_id)?;
 
-            // Posts first, so that observations in the same batch can refer to them.
+            // Posts first, so that observations in the same batch can refer to them. New
+            // posts are inserted first, then the rest update the stored ones; the posts this
+            // transaction created are known exactly, even when another writer stores the same
+            // post at the same time.
+            let mut created_ids: HashSet<i64> = HashSet::new();
             for chunk in posts.chunks(POST_CHUNK) {
-                let ids: Vec<&str> = chunk.iter().map(|post| post.external_id.as_str()).collect();
-                let existing: i64 = posts::table
-                    .filter(posts::account_id.eq(account.get()))
-                    .filter(posts::external_id.eq_any(&ids))
-                    .count()
-                    .get_result(c)?;
                 let rows: Vec<PostInsert<'_>> = chunk
                     .iter()
                     .map(|post| PostInsert {
@@ -67,24 +66,41 @@ macro_rules! write_batch {
                         published_at: to_db_time(post.published_at),
                         url: post.url.as_deref(),
                         title: post.title.as_deref(),
+                        counters: counters.get(post.external_id.as_str()).map(String::as_str),
                     })
                     .collect();
-                diesel::insert_into(posts::table)
+                let created: Vec<(i64, String)> = diesel::insert_into(posts::table)
                     .values(&rows)
-                    .on_conflict((posts::account_id, posts::external_id))
-                    .do_update()
-                    .set((
-                        posts::content_type.eq(excluded(posts::content_type)),
-                        posts::published_at.eq(excluded(posts::published_at)),
-                        posts::url.eq(sql::<Nullable<Text>>("COALESCE(excluded.url, posts.url)")),
-                        posts::title.eq(sql::<Nullable<Text>>(
-                            "COALESCE(excluded.title, posts.title)",
-                        )),
-                    ))
-                    .execute(c)?;
-                let existing = u64::try_from(existing).unwrap_or_default();
-                summary.posts_updated += existing;
-                summary.posts_created += chunk.len() as u64 - existing;
+                    .on_conflict_do_nothing()
+                    .returning((posts::id, posts::external_id))
+                    .get_results(c)?;
+                let created_here: HashSet<&str> = created
+                    .iter()
+                    .map(|(_, external_id)| external_id.as_str())
+                    .collect();
+                let stored: Vec<&PostInsert<'_>> = rows
+                    .iter()
+                    .filter(|row| !created_here.contains(row.external_id))
+                    .collect();
+                if !stored.is_empty() {
+                    diesel::insert_into(posts::table)
+                        .values(stored.iter().copied().collect::<Vec<_>>())
+                        .on_conflict((posts::account_id, posts::external_id))
+                        .do_update()
+                        .set((
+                            posts::content_type.eq(excluded(posts::content_type)),
+                            posts::published_at.eq(excluded(posts::published_at)),
+                            posts::url
+                                .eq(sql::<Nullable<Text>>("COALESCE(excluded.url, posts.url)")),
+                            posts::title.eq(sql::<Nullable<Text>>(
+                                "COALESCE(excluded.title, posts.title)",
+                            )),
+                        ))
+                        .execute(c)?;
+                }
+                summary.posts_created += created.len() as u64;
+                summary.posts_updated += stored.len() as u64;
+                created_ids.extend(created.iter().map(|(id, _)| *id));
             }
 
             // Resolve the platform ids that observations refer to.
@@ -150,10 +166,6 @@ macro_rules! write_batch {
                     },
                 )
                 .collect();
-            let created = BulkWrite::insert_observations(&mut *c, &observations)?;
-            summary.observations_created += created;
-            summary.observations_skipped += observations.len() as u64 - created;
-
             // Keep the latest-value roll-up in step. Observations are sorted by post,
             // metric and time, so the last of each run is the batch's latest.
             let mut latest: Vec<LatestInsert> = Vec::new();
@@ -165,7 +177,28 @@ macro_rules! write_batch {
                     _ => latest.push(LatestInsert::from(row)),
                 }
             }
-            BulkWrite::upsert_latest(&mut *c, &latest)?;
+
+            // Posts this transaction created have no stored counter rows: no other writer
+            // can add any before it commits. Their rows are inserted as they are; the
+            // others' are merged with what is stored.
+            let is_new = |post_id: &i64| created_ids.contains(post_id);
+            let (new_rows, other_rows): (Vec<_>, Vec<_>) = observations
+                .into_iter()
+                .partition(|row| is_new(&row.post_id));
+            let created = BulkWrite::insert_observations(&mut *c, &other_rows)?;
+            BulkWrite::insert_new_observations(&mut *c, &new_rows)?;
+            summary.observations_created += created + new_rows.len() as u64;
+            summary.observations_skipped += other_rows.len() as u64 - created;
+
+            let (new_latest, other_latest): (Vec<_>, Vec<_>) =
+                latest.into_iter().partition(|row| is_new(&row.post_id));
+            BulkWrite::insert_new_latest(&mut *c, &new_latest)?;
+            BulkWrite::upsert_latest(&mut *c, &other_latest)?;
+            // The copy on the posts' rows follows. Posts this transaction created were
+            // inserted with the batch's counters, which are all their roll-up holds.
+            let mut touched: Vec<i64> = other_latest.iter().map(|row| row.post_id).collect();
+            touched.dedup();
+            BulkWrite::refresh_counters(&mut *c, &touched)?;
 
             // Daily account figures: the latest observation of a day wins.
             let mut daily: BTreeMap<(&'static str, NaiveDate), (NaiveDateTime, i64)> =
@@ -373,6 +406,50 @@ macro_rules! impl_batch_writer {
 impl_batch_writer!(diesel::sqlite::SqliteConnection);
 impl_batch_writer!(diesel::pg::PgConnection);
 
+/// The latest counters of every post the batch observes, by platform id, in the form of
+/// `posts.counters`: `metric=value` pairs in name order, joined by commas. For each counter
+/// the latest observation wins, and of observations at the same stored instant the later
+/// record, as in the roll-up.
+fn batch_counters(batch: &IngestBatch) -> StoreResult<HashMap<&str, String>> {
+    let mut latest: HashMap<&str, BTreeMap<&'static str, (NaiveDateTime, i64)>> = HashMap::new();
+    let engagement = batch.engagement.iter().map(|record| {
+        let metric = PostMetric::Engagement(record.kind).as_str();
+        let count = to_db_count(record.count, record.kind.as_str());
+        (&record.post_external_id, metric, record.observed_at, count)
+    });
+    let performance = batch.performance.iter().map(|record| {
+        let metric = PostMetric::Performance(record.metric).as_str();
+        let value = to_db_count(record.value, record.metric.as_str());
+        (&record.post_external_id, metric, record.observed_at, value)
+    });
+    for (post, metric, observed_at, value) in engagement.chain(performance) {
+        let (observed_at, value) = (to_db_time(observed_at), value?);
+        let slot = latest
+            .entry(post.as_str())
+            .or_default()
+            .entry(metric)
+            .or_insert((observed_at, value));
+        if observed_at >= slot.0 {
+            *slot = (observed_at, value);
+        }
+    }
+    Ok(latest
+        .into_iter()
+        .map(|(post, counters)| {
+            let mut text = String::new();
+            for (metric, (_, value)) in counters {
+                if !text.is_empty() {
+                    text.push(',');
+                }
+                text.push_str(metric);
+                text.push('=');
+                text.push_str(&value.to_string());
+            }
+            (post, text)
+        })
+        .collect())
+}
+
 /// The batch's posts with one record per platform id; a later record of the same id wins,
 /// since one statement may not update the same row twice.
 fn latest_post_records(records: &[PostRecord]) -> Vec<&PostRecord> {
@@ -388,4 +465,72 @@ fn latest_post_records(records: &[PostRecord]) -> Vec<&PostRecord> {
         }
     }
     unique
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+    use tally_domain::{EngagementKind, EngagementRecord, PerformanceMetric, PerformanceRecord};
+
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap_or_default()
+    }
+
+    fn engagement(post: &str, kind: EngagementKind, count: u64, when: &str) -> EngagementRecord {
+        EngagementRecord {
+            post_external_id: post.to_owned(),
+            kind,
+            count,
+            observed_at: at(when),
+        }
+    }
+
+    #[test]
+    fn a_batch_copy_of_counters_takes_each_counters_latest_value_in_name_order() {
+        let batch = IngestBatch {
+            engagement: vec![
+                engagement("a", EngagementKind::Like, 9, "2026-05-02T00:00:00Z"),
+                engagement("a", EngagementKind::Like, 4, "2026-05-01T00:00:00Z"),
+                engagement("a", EngagementKind::Comment, 2, "2026-05-01T00:00:00Z"),
+                // The same stored instant (microseconds) again: the later record wins.
+                engagement(
+                    "a",
+                    EngagementKind::Comment,
+                    3,
+                    "2026-05-01T00:00:00.0000001Z",
+                ),
+                engagement("b", EngagementKind::Share, 1, "2026-05-01T00:00:00Z"),
+            ],
+            performance: vec![PerformanceRecord {
+                post_external_id: "a".to_owned(),
+                metric: PerformanceMetric::Reach,
+                value: 70,
+                observed_at: at("2026-04-30T00:00:00Z"),
+            }],
+            ..IngestBatch::default()
+        };
+        let counters = batch_counters(&batch).unwrap_or_default();
+        assert_eq!(
+            counters.get("a").map(String::as_str),
+            Some("comment=3,like=9,reach=70")
+        );
+        assert_eq!(counters.get("b").map(String::as_str), Some("share=1"));
+        assert_eq!(counters.len(), 2);
+    }
+
+    #[test]
+    fn a_batch_copy_refuses_what_the_store_refuses() {
+        let batch = IngestBatch {
+            engagement: vec![engagement(
+                "a",
+                EngagementKind::Like,
+                u64::MAX,
+                "2026-05-01T00:00:00Z",
+            )],
+            ..IngestBatch::default()
+        };
+        assert!(batch_counters(&batch).is_err());
+    }
 }

@@ -145,6 +145,9 @@ pub(crate) struct PostInsert<'a> {
     pub published_at: NaiveDateTime,
     pub url: Option<&'a str>,
     pub title: Option<&'a str>,
+    /// The batch's latest counters of the post, in the form of `posts.counters`. Only a
+    /// new row takes them: a stored post's copy is refreshed from the roll-up.
+    pub counters: Option<&'a str>,
 }
 
 #[derive(Insertable, Clone)]

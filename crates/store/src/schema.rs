@@ -36,6 +36,7 @@ diesel::table! {
         published_at -> Timestamp,
         url -> Nullable<Text>,
         title -> Nullable<Text>,
+        counters -> Nullable<Text>,
     }
 }
 

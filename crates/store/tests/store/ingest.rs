@@ -378,3 +378,73 @@ tally_store::backend_tests!(repeated_records_in_one_batch_store_one_row, |db| {
     assert_eq!(store.post_history(stored.id).unwrap().len(), 2);
     assert_eq!(store.posts(&all_posts(account.user_id)).unwrap().len(), 1);
 });
+
+/// Posts p0 to p199, each observed once for likes at `hour` with `base` plus its number, and
+/// once for shares.
+fn overlapping_batch(hour: u32, base: u64) -> IngestBatch {
+    let posts: Vec<String> = (0..200).map(|n| format!("p{n}")).collect();
+    let when = format!("2026-05-02T{hour:02}:00:00Z");
+    IngestBatch {
+        posts: posts
+            .iter()
+            .map(|id| post(id, "2026-05-01T10:00:00Z"))
+            .collect(),
+        engagement: posts
+            .iter()
+            .enumerate()
+            .flat_map(|(n, id)| {
+                [
+                    engagement(id, EngagementKind::Like, base + n as u64, &when),
+                    engagement(id, EngagementKind::Share, base, &when),
+                ]
+            })
+            .collect(),
+        ..IngestBatch::default()
+    }
+}
+
+tally_store::backend_tests!(
+    two_writers_storing_the_same_new_posts_at_once_agree_on_the_counters,
+    |db| {
+        let store = db.store();
+        let account = creator(&store);
+        // Rounds of two writers racing to create the same posts; each round uses a fresh
+        // account, so that the posts are new to both writers every time.
+        for round in 0..4 {
+            let target = if round == 0 {
+                account.clone()
+            } else {
+                account_of(
+                    &store,
+                    account.user_id.get(),
+                    Platform::Mastodon,
+                    &format!("round{round}"),
+                )
+            };
+            let (early, late) = (overlapping_batch(9, 100), overlapping_batch(17, 500));
+            std::thread::scope(|scope| {
+                for batch in [&early, &late] {
+                    let (store, target) = (&store, &target);
+                    scope.spawn(move || store.ingest(target.id, batch).unwrap());
+                }
+            });
+            let posts: Vec<_> = read_posts(&store, account.user_id)
+                .into_iter()
+                .filter(|post| post.account_id == target.id)
+                .collect();
+            assert_eq!(posts.len(), 200, "round {round}");
+            for post in &posts {
+                let n: u64 = post.external_id.trim_start_matches('p').parse().unwrap();
+                let like = 500 + n;
+                assert_eq!(
+                    post.engagement.get(&EngagementKind::Like),
+                    Some(&like),
+                    "round {round}, {}: the later observation wins whichever writer came first",
+                    post.external_id
+                );
+                assert_eq!(post.engagement.get(&EngagementKind::Share), Some(&500));
+                assert_eq!(store.post_history(post.id).unwrap().len(), 4);
+            }
+        }
+    }
+);

@@ -1,11 +1,14 @@
 //! Migrations apply, revert and apply again, and an up-to-date database is left alone.
 
 use diesel::connection::SimpleConnection;
-use tally_domain::{IngestBatch, Platform};
+use tally_domain::{EngagementKind, IngestBatch, Platform};
 use tally_store::testing::TestDatabase;
 use tally_store::{AccountStore, DbConnection, DieselStore, Health, IngestStore};
 
-use crate::fixtures::{account_of, counts, creator, new_user, only_accounts, post, posts_only};
+use crate::fixtures::{
+    account_of, counts, creator, execute_sql, new_user, one_post_with_a_like, only_accounts, post,
+    posts_only, read_posts,
+};
 
 /// Whether the `users` table can be queried on this connection.
 fn users_table_exists(conn: &mut DbConnection) -> bool {
@@ -46,6 +49,39 @@ tally_store::backend_tests!(migrations_go_up_down_and_up_again, |db| {
         .unwrap();
     assert_eq!(counts(&store, account.user_id).posts, 1);
 });
+
+tally_store::backend_tests!(
+    the_counters_copy_is_filled_for_posts_stored_before_it,
+    |db| {
+        let store = db.store();
+        let account = creator(&store);
+        let user = account.user_id;
+        store.ingest(account.id, &one_post_with_a_like()).unwrap();
+        store
+            .ingest(
+                account.id,
+                &posts_only(vec![post("bare", "2026-05-01T13:00:00Z")]),
+            )
+            .unwrap();
+        let before = read_posts(&store, user);
+        assert_eq!(before.len(), 2);
+        assert_eq!(before[0].engagement.get(&EngagementKind::Like), Some(&3));
+        assert!(before[1].engagement.is_empty() && before[1].performance.is_empty());
+
+        // Undo the migrations back to before the copy existed, then apply them again: the
+        // migration that adds the copy fills it from the roll-up for the stored posts.
+        let mut conn = connect(&db);
+        let mut reverted = 0;
+        while execute_sql(&mut conn, "SELECT counters FROM posts").is_ok() {
+            conn.revert_last_migration().unwrap();
+            reverted += 1;
+        }
+        assert!(reverted > 0);
+        assert_eq!(conn.run_migrations().unwrap(), reverted);
+        drop(conn);
+        assert_eq!(read_posts(&store, user), before);
+    }
+);
 
 tally_store::backend_tests!(reverting_drops_tables_that_hold_rows, |db| {
     let store = db.store();
