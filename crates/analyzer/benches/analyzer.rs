@@ -86,6 +86,30 @@ fn analyses(c: &mut Criterion) {
         b.iter(|| dashboard_prepared(black_box(&current), black_box(&previous), &period));
     });
     group.finish();
+
+    // The parts of the prepared dashboard, to see how they split between threads.
+    let mut group = c.benchmark_group("prepared_one_year");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    group.bench_function("prepare", |b| {
+        b.iter(|| PreparedPeriod::new(black_box(&current), black_box(&previous), &period));
+    });
+    let prepared = PreparedPeriod::new(&current, &previous, &period);
+    group.bench_function("overview", |b| b.iter(|| black_box(&prepared).overview()));
+    group.bench_function("compare_platforms", |b| {
+        b.iter(|| black_box(&prepared).compare_platforms());
+    });
+    group.bench_function("best_times", |b| b.iter(|| black_box(&prepared).best_times()));
+    group.bench_function("content_type_performance", |b| {
+        b.iter(|| black_box(&prepared).content_type_performance());
+    });
+    group.bench_function("time_series_engagement", |b| {
+        b.iter(|| black_box(&prepared).time_series(SeriesMetric::Engagement));
+    });
+    group.bench_function("recommend", |b| b.iter(|| black_box(&prepared).recommend()));
+    group.finish();
 }
 
 /// What the dashboard endpoint computes, one free function per analysis: the overview,

@@ -42,6 +42,13 @@ impl FromStr for PostMetric {
     type Err = ParseNameError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // Stored names are canonical: they are found without trying a family that fails.
+        if let Some(kind) = EngagementKind::from_canonical(s) {
+            return Ok(PostMetric::Engagement(kind));
+        }
+        if let Some(metric) = PerformanceMetric::from_canonical(s) {
+            return Ok(PostMetric::Performance(metric));
+        }
         if let Ok(kind) = s.parse::<EngagementKind>() {
             return Ok(PostMetric::Engagement(kind));
         }
@@ -140,6 +147,14 @@ mod tests {
         );
         assert_eq!(
             "reach".parse::<PostMetric>().unwrap(),
+            PostMetric::Performance(PerformanceMetric::Reach)
+        );
+        assert_eq!(
+            " Likes".parse::<PostMetric>().unwrap(),
+            PostMetric::Engagement(EngagementKind::Like)
+        );
+        assert_eq!(
+            "REACH".parse::<PostMetric>().unwrap(),
             PostMetric::Performance(PerformanceMetric::Reach)
         );
         let error = "hugs".parse::<PostMetric>().unwrap_err();

@@ -59,8 +59,8 @@ macro_rules! __name_enum_schema {
     ($name:ident) => {};
 }
 
-/// Declares a closed set of names: an enum with `ALL`, `as_str`, `Display`, a
-/// case-insensitive `FromStr` whose error is a [`ParseNameError`] listing every value, and
+/// Declares a closed set of names: an enum with `ALL`, `as_str`, `from_canonical`,
+/// `Display`, a case-insensitive `FromStr` whose error is a [`ParseNameError`] listing every value, and
 /// serde string forms. Other tally crates declare their own sets with it.
 ///
 /// With this crate's `openapi` feature, the set also implements utoipa's `PartialSchema`
@@ -92,6 +92,16 @@ macro_rules! name_enum {
                     $($name::$variant => $text),+
                 }
             }
+
+            /// The value whose canonical name is exactly `name`; unlike parsing, no
+            /// alias, other case or surrounding space is accepted, and nothing is
+            /// allocated. Meant for names tally wrote itself.
+            pub fn from_canonical(name: &str) -> ::std::option::Option<Self> {
+                match name {
+                    $($text => ::std::option::Option::Some($name::$variant),)+
+                    _ => ::std::option::Option::None,
+                }
+            }
         }
 
         impl ::std::fmt::Display for $name {
@@ -104,6 +114,9 @@ macro_rules! name_enum {
             type Err = $crate::ParseNameError;
 
             fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                if let ::std::option::Option::Some(value) = Self::from_canonical(s) {
+                    return ::std::result::Result::Ok(value);
+                }
                 let wanted = s.trim().to_ascii_lowercase();
                 match wanted.as_str() {
                     $($text $(| $alias)* => Ok($name::$variant),)+
@@ -268,6 +281,22 @@ name_enum!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_names_are_found_exactly_and_aliases_only_by_parsing() {
+        for kind in EngagementKind::ALL {
+            assert_eq!(EngagementKind::from_canonical(kind.as_str()), Some(*kind));
+        }
+        for lenient in ["likes", "Like", " like", "favourite"] {
+            assert_eq!(EngagementKind::from_canonical(lenient), None, "{lenient}");
+            assert_eq!(
+                lenient.parse::<EngagementKind>().ok(),
+                Some(EngagementKind::Like)
+            );
+        }
+        assert_eq!(Platform::from_canonical("myspace"), None);
+        assert!("myspace".parse::<Platform>().is_err());
+    }
 
     #[test]
     fn every_value_round_trips_through_its_name() {
