@@ -5,14 +5,13 @@
 //! diesel's reader tries a list of formats, parsing each format string anew for every value;
 //! and every stored name (platform, metric, content type) arrives as an owned `String` only
 //! to be parsed into its enum and dropped. The types here read the same columns but decode
-//! timestamps with chrono's parser over items prepared once, and parse names straight from
-//! the database's buffer.
+//! timestamps in the one form tally writes by reading digits at fixed positions, instead
+//! of chrono's general parser, and parse names straight from the database's buffer.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::format::{Fixed, Item, Numeric, Pad, Parsed, parse};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::pg::{Pg, PgValue};
@@ -21,31 +20,6 @@ use diesel::sqlite::{Sqlite, SqliteValue};
 use tally_domain::{EngagementKind, ParseNameError, PerformanceMetric, PostMetric};
 
 use crate::models::from_db_count;
-
-/// `YYYY-MM-DD`, the date part of what tally writes to SQLite.
-const DATE_ITEMS: &[Item<'static>] = &[
-    Item::Numeric(Numeric::Year, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Month, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Day, Pad::Zero),
-];
-
-/// `YYYY-MM-DD HH:MM:SS[.ffffff]`, the form diesel writes timestamps to SQLite in.
-const TIMESTAMP_ITEMS: &[Item<'static>] = &[
-    Item::Numeric(Numeric::Year, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Month, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Day, Pad::Zero),
-    Item::Literal(" "),
-    Item::Numeric(Numeric::Hour, Pad::Zero),
-    Item::Literal(":"),
-    Item::Numeric(Numeric::Minute, Pad::Zero),
-    Item::Literal(":"),
-    Item::Numeric(Numeric::Second, Pad::Zero),
-    Item::Fixed(Fixed::Nanosecond),
-];
 
 /// A `Timestamp` column read as a naive UTC instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, FromSqlRow)]
@@ -97,16 +71,54 @@ impl StoredCounters {
     }
 }
 
-fn parse_time(text: &str) -> Option<NaiveDateTime> {
-    let mut parsed = Parsed::new();
-    parse(&mut parsed, text, TIMESTAMP_ITEMS.iter()).ok()?;
-    parsed.to_naive_datetime_with_offset(0).ok()
+/// The number written in `count` ASCII digits from `at`, if they are all digits.
+fn digits(bytes: &[u8], at: usize, count: usize) -> Option<u32> {
+    bytes
+        .get(at..at + count)?
+        .iter()
+        .try_fold(0_u32, |number, &byte| {
+            byte.is_ascii_digit()
+                .then(|| number * 10 + u32::from(byte - b'0'))
+        })
 }
 
+/// `YYYY-MM-DD`, the form of dates tally writes to SQLite.
 fn parse_date(text: &str) -> Option<NaiveDate> {
-    let mut parsed = Parsed::new();
-    parse(&mut parsed, text, DATE_ITEMS.iter()).ok()?;
-    parsed.to_naive_date().ok()
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let year = i32::try_from(digits(bytes, 0, 4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(bytes, 5, 2)?, digits(bytes, 8, 2)?)
+}
+
+/// `YYYY-MM-DD HH:MM:SS` with an optional fraction of up to nine digits, the form diesel
+/// writes timestamps to SQLite in.
+fn parse_time(text: &str) -> Option<NaiveDateTime> {
+    let bytes = text.as_bytes();
+    if bytes.len() < 19 || bytes[10] != b' ' || bytes[13] != b':' || bytes[16] != b':' {
+        return None;
+    }
+    let day = parse_date(text.get(..10)?)?;
+    let nanos = match &bytes[19..] {
+        [] => 0,
+        [b'.', fraction @ ..] if (1..=9).contains(&fraction.len()) => {
+            let scale = 10_u32.pow(9 - fraction.len() as u32);
+            digits(fraction, 0, fraction.len())? * scale
+        }
+        _ => return None,
+    };
+    let (hour, minute, second) = (
+        digits(bytes, 11, 2)?,
+        digits(bytes, 14, 2)?,
+        digits(bytes, 17, 2)?,
+    );
+    // A leap second (60) or an hour past 23 is not what tally writes; the general reader
+    // gets those.
+    if second > 59 {
+        return None;
+    }
+    day.and_hms_nano_opt(hour, minute, second, nanos)
 }
 
 impl FromSql<Timestamp, Sqlite> for StoredTime {
@@ -180,6 +192,14 @@ mod tests {
         let expected = NaiveDate::from_ymd_opt(2026, 3, 29)
             .and_then(|day| day.and_hms_micro_opt(1, 59, 59, 123_456));
         assert_eq!(read, expected);
+        let tenth = parse_time("2026-03-29 01:59:59.1");
+        let expected = NaiveDate::from_ymd_opt(2026, 3, 29)
+            .and_then(|day| day.and_hms_milli_opt(1, 59, 59, 100));
+        assert_eq!(tenth, expected);
+        let nanos = parse_time("2026-03-29 01:59:59.000000007");
+        let expected = NaiveDate::from_ymd_opt(2026, 3, 29)
+            .and_then(|day| day.and_hms_nano_opt(1, 59, 59, 7));
+        assert_eq!(nanos, expected);
         let whole = parse_time("2025-12-03 23:59:00");
         let expected =
             NaiveDate::from_ymd_opt(2025, 12, 3).and_then(|day| day.and_hms_opt(23, 59, 0));
@@ -231,6 +251,13 @@ mod tests {
             "2026-02-30 00:00:00",
             "2461128.5",
             "",
+            "2026-03-29 01:59:59.",
+            "2026-03-29 01:59:59.1234567890",
+            "2026-03-29 24:00:00",
+            "2026-03-29 23:59:60",
+            "2026-0a-29 01:59:59",
+            "2026-03-29 01:5a:59",
+            "+2026-03-29 01:59:59",
         ] {
             assert_eq!(parse_time(text), None, "{text}");
         }
