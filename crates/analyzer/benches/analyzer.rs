@@ -101,7 +101,9 @@ fn analyses(c: &mut Criterion) {
     group.bench_function("compare_platforms", |b| {
         b.iter(|| black_box(&prepared).compare_platforms());
     });
-    group.bench_function("best_times", |b| b.iter(|| black_box(&prepared).best_times()));
+    group.bench_function("best_times", |b| {
+        b.iter(|| black_box(&prepared).best_times())
+    });
     group.bench_function("content_type_performance", |b| {
         b.iter(|| black_box(&prepared).content_type_performance());
     });
