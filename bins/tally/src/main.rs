@@ -6,12 +6,6 @@ use clap::Parser;
 use clap::error::ErrorKind;
 use tally::cli::Cli;
 
-/// A reader builds and drops tens of thousands of small values per answer; mimalloc serves
-/// them from per-thread pages, where the system allocator spent about a tenth of the
-/// server's time and returned large blocks to the kernel only to fault them in again.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
