@@ -40,8 +40,8 @@ const INSERT_OBSERVATIONS_PG: &str = "INSERT INTO post_observations \
      ON CONFLICT DO NOTHING";
 
 /// Stores observations of posts that have none stored yet; PostgreSQL version. Without a
-/// conflict clause PostgreSQL inserts the rows directly, which takes half the time of the
-/// checked insertion above.
+/// conflict clause PostgreSQL inserts the rows directly, without the speculative insertion
+/// that checking for conflicts takes.
 const INSERT_NEW_OBSERVATIONS_PG: &str = "INSERT INTO post_observations \
      (post_id, metric, observed_at, value) \
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamp[], $4::bigint[])";
@@ -61,7 +61,7 @@ const UPSERT_LATEST_PG: &str = "INSERT INTO post_metrics \
      SET observed_at = excluded.observed_at, value = excluded.value \
      WHERE excluded.observed_at > post_metrics.observed_at";
 
-/// Copies the roll-up of the posts in `$1` (a JSON array of ids) onto their rows, in the form
+/// Copies the roll-up of the posts in `?1` (a JSON array of ids) onto their rows, in the form
 /// `posts.counters` documents; SQLite version. Rows whose copy is current are left alone.
 const REFRESH_COUNTERS_SQLITE: &str = "UPDATE posts SET counters = latest.counters \
      FROM (SELECT post_id, group_concat(metric || '=' || value, ',' ORDER BY metric) AS counters \
@@ -104,7 +104,10 @@ pub(crate) trait BulkWrite {
     fn upsert_latest(&mut self, rows: &[LatestInsert]) -> QueryResult<()>;
 
     /// Copies the latest counters of the posts `post_ids` from the roll-up onto the posts'
-    /// rows (`posts.counters`). Runs inside the caller's transaction.
+    /// rows (`posts.counters`). Runs inside the caller's transaction, which must be the only
+    /// writer of these posts' roll-up until it ends: the copy is built from the roll-up as
+    /// the statement finds it. The write path makes sure of that by locking the user's
+    /// data-version row first.
     fn refresh_counters(&mut self, post_ids: &[i64]) -> QueryResult<()>;
 
     /// Stores each of `rows` (unique by account, metric and day) unless the stored figure

@@ -197,8 +197,8 @@ mod tests {
             .and_then(|day| day.and_hms_milli_opt(1, 59, 59, 100));
         assert_eq!(tenth, expected);
         let nanos = parse_time("2026-03-29 01:59:59.000000007");
-        let expected = NaiveDate::from_ymd_opt(2026, 3, 29)
-            .and_then(|day| day.and_hms_nano_opt(1, 59, 59, 7));
+        let expected =
+            NaiveDate::from_ymd_opt(2026, 3, 29).and_then(|day| day.and_hms_nano_opt(1, 59, 59, 7));
         assert_eq!(nanos, expected);
         let whole = parse_time("2025-12-03 23:59:00");
         let expected =

@@ -38,7 +38,6 @@ macro_rules! write_batch {
         let posts = latest_post_records(&batch.posts);
         (|| -> StoreResult<IngestSummary> {
             let mut summary = IngestSummary::default();
-            let counters = batch_counters(batch)?;
 
             let (user_id, platform_name) = accounts::table
                 .find(account.get())
@@ -48,11 +47,11 @@ macro_rules! write_batch {
                 .ok_or(StoreError::UnknownAccount(account))?;
             let platform = platform_name.parse::<Platform>()?.as_str();
             bump_data_version!(&mut *c, user_id)?;
+            let counters = batch_counters(batch, &posts)?;
 
             // Posts first, so that observations in the same batch can refer to them. New
-            // posts are inserted first, then the rest update the stored ones; the posts this
-            // transaction created are known exactly, even when another writer stores the same
-            // post at the same time.
+            // posts are inserted first, then the rest update the stored ones, so that the
+            // posts this transaction created are known exactly.
             let mut created_ids: HashSet<i64> = HashSet::new();
             for chunk in posts.chunks(POST_CHUNK) {
                 let rows: Vec<PostInsert<'_>> = chunk
@@ -406,12 +405,18 @@ macro_rules! impl_batch_writer {
 impl_batch_writer!(diesel::sqlite::SqliteConnection);
 impl_batch_writer!(diesel::pg::PgConnection);
 
-/// The latest counters of every post the batch observes, by platform id, in the form of
+/// The batch's latest counters of each of `posts`, by platform id, in the form of
 /// `posts.counters`: `metric=value` pairs in name order, joined by commas. For each counter
 /// the latest observation wins, and of observations at the same stored instant the later
 /// record, as in the roll-up.
-fn batch_counters(batch: &IngestBatch) -> StoreResult<HashMap<&str, String>> {
-    let mut latest: HashMap<&str, BTreeMap<&'static str, (NaiveDateTime, i64)>> = HashMap::new();
+fn batch_counters<'a>(
+    batch: &'a IngestBatch,
+    posts: &[&'a PostRecord],
+) -> StoreResult<HashMap<&'a str, String>> {
+    let mut latest: HashMap<&str, BTreeMap<&'static str, (NaiveDateTime, i64)>> = posts
+        .iter()
+        .map(|post| (post.external_id.as_str(), BTreeMap::new()))
+        .collect();
     let engagement = batch.engagement.iter().map(|record| {
         let metric = PostMetric::Engagement(record.kind).as_str();
         let count = to_db_count(record.count, record.kind.as_str());
@@ -424,17 +429,17 @@ fn batch_counters(batch: &IngestBatch) -> StoreResult<HashMap<&str, String>> {
     });
     for (post, metric, observed_at, value) in engagement.chain(performance) {
         let (observed_at, value) = (to_db_time(observed_at), value?);
-        let slot = latest
-            .entry(post.as_str())
-            .or_default()
-            .entry(metric)
-            .or_insert((observed_at, value));
+        let Some(counters) = latest.get_mut(post.as_str()) else {
+            continue;
+        };
+        let slot = counters.entry(metric).or_insert((observed_at, value));
         if observed_at >= slot.0 {
             *slot = (observed_at, value);
         }
     }
     Ok(latest
         .into_iter()
+        .filter(|(_, counters)| !counters.is_empty())
         .map(|(post, counters)| {
             let mut text = String::new();
             for (metric, (_, value)) in counters {
@@ -487,6 +492,16 @@ mod tests {
         }
     }
 
+    fn record(id: &str) -> PostRecord {
+        PostRecord {
+            external_id: id.to_owned(),
+            published_at: at("2026-04-30T00:00:00Z"),
+            content_type: tally_domain::ContentType::Text,
+            url: None,
+            title: None,
+        }
+    }
+
     #[test]
     fn a_batch_copy_of_counters_takes_each_counters_latest_value_in_name_order() {
         let batch = IngestBatch {
@@ -511,13 +526,18 @@ mod tests {
             }],
             ..IngestBatch::default()
         };
-        let counters = batch_counters(&batch).unwrap_or_default();
+        // Only the posts asked for get a copy; "c" has no counters in the batch.
+        let posts = [record("a"), record("b"), record("c")];
+        let asked: Vec<&PostRecord> = posts.iter().collect();
+        let counters = batch_counters(&batch, &asked).unwrap_or_default();
         assert_eq!(
             counters.get("a").map(String::as_str),
             Some("comment=3,like=9,reach=70")
         );
         assert_eq!(counters.get("b").map(String::as_str), Some("share=1"));
         assert_eq!(counters.len(), 2);
+        let only_b = batch_counters(&batch, &[&posts[1]]).unwrap_or_default();
+        assert_eq!(only_b.keys().collect::<Vec<_>>(), [&"b"]);
     }
 
     #[test]
@@ -531,6 +551,7 @@ mod tests {
             )],
             ..IngestBatch::default()
         };
-        assert!(batch_counters(&batch).is_err());
+        let post = record("a");
+        assert!(batch_counters(&batch, &[&post]).is_err());
     }
 }

@@ -1,7 +1,7 @@
--- The check that stored counter rows name existing posts, in one pass over the statement's
--- rows: their distinct posts are collected by hashing instead of sorting, then locked and
--- counted. On a batch of tens of thousands of rows this takes a fraction of the time of the
--- first version, which read the rows twice and sorted them to count the distinct posts.
+-- The check that stored counter rows name existing posts, reading the statement's rows
+-- once: their distinct posts are collected with GROUP BY (which the planner may hash),
+-- then locked and counted. The first version read the rows twice and counted the distinct
+-- posts with count(DISTINCT ...), which always sorts.
 CREATE OR REPLACE FUNCTION tally_counters_need_their_posts() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
