@@ -35,9 +35,9 @@ pub const DEFAULT_CAPACITY_MIB: u64 = 32;
 /// requests wait on the database.
 pub const COMPUTATIONS_PER_CORE: usize = 2;
 
-/// Database connections one answer holds at most at once: posts, their counters and the
-/// daily figures are read side by side.
-pub const CONNECTIONS_PER_COMPUTATION: usize = 3;
+/// Database connections one answer holds at most at once: the posts (with their counters)
+/// and the daily figures are read side by side.
+pub const CONNECTIONS_PER_COMPUTATION: usize = 2;
 
 /// What an answer was computed for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
