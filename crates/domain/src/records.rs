@@ -102,12 +102,16 @@ impl IngestBatch {
     }
 }
 
-/// Drops the sub-microsecond part of an instant.
+/// Drops the sub-microsecond part of an instant, and moves a leap second (`23:59:60`) to the
+/// last microsecond before it.
 ///
 /// PostgreSQL keeps microseconds and SQLite keeps whatever it is given, so values are
 /// truncated before they are stored to compare equal after a round trip on either backend.
+/// Neither stores a leap second as such: PostgreSQL would move it to the next second, where
+/// it could collide with an instant that really is that second, and SQLite would keep text
+/// no other instant compares to correctly.
 pub fn truncate_to_micros(instant: DateTime<Utc>) -> DateTime<Utc> {
-    let nanos = instant.nanosecond();
+    let nanos = instant.nanosecond().min(999_999_999);
     instant
         .with_nanosecond(nanos - nanos % 1_000)
         .unwrap_or(instant)
@@ -116,6 +120,17 @@ pub fn truncate_to_micros(instant: DateTime<Utc>) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_leap_second_becomes_the_last_microsecond_before_it() {
+        let leap: DateTime<Utc> = "2026-06-30T23:59:60.25Z".parse().unwrap();
+        assert_eq!(
+            truncate_to_micros(leap).to_rfc3339(),
+            "2026-06-30T23:59:59.999999+00:00"
+        );
+        let next: DateTime<Utc> = "2026-07-01T00:00:00Z".parse().unwrap();
+        assert!(truncate_to_micros(leap) < next);
+    }
 
     #[test]
     fn truncation_keeps_microseconds_only() {

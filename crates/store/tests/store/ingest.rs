@@ -448,3 +448,34 @@ tally_store::backend_tests!(
         }
     }
 );
+
+tally_store::backend_tests!(a_leap_second_is_stored_just_before_the_next_second, |db| {
+    let store = db.store();
+    let account = creator(&store);
+    // PostgreSQL alone would store 23:59:60 as the next second, the same instant as
+    // the second observation: a new post's rows must not collide.
+    let batch = IngestBatch {
+        posts: vec![post("leap", "2026-06-30T10:00:00Z")],
+        engagement: vec![
+            engagement("leap", EngagementKind::Like, 5, "2026-06-30T23:59:60Z"),
+            engagement("leap", EngagementKind::Like, 9, "2026-07-01T00:00:00Z"),
+        ],
+        ..IngestBatch::default()
+    };
+    let summary = store.ingest(account.id, &batch).unwrap();
+    assert_eq!(summary.observations_created, 2);
+    let stored = read_post(&store, account.user_id, "leap");
+    assert_eq!(stored.engagement.get(&EngagementKind::Like), Some(&9));
+    let history = store.post_history(stored.id).unwrap();
+    let times: Vec<String> = history
+        .iter()
+        .map(|observation| observation.observed_at.to_rfc3339())
+        .collect();
+    assert_eq!(
+        times,
+        [
+            "2026-06-30T23:59:59.999999+00:00",
+            "2026-07-01T00:00:00+00:00"
+        ]
+    );
+});
