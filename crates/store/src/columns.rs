@@ -55,17 +55,38 @@ impl fmt::Display for MalformedValue {
 impl std::error::Error for MalformedValue {}
 
 impl StoredCounters {
-    /// Reads `comment=3,like=12`; the empty text holds no counters.
+    /// Reads `comment=3,like=12`, strictly in the form tally writes: canonical names, each
+    /// once, and unsigned decimal values that fit the column. Anything else was written
+    /// from outside and is refused rather than guessed at.
     fn parse(text: &str) -> deserialize::Result<Self> {
+        let malformed = || MalformedValue(format!("post counters {text:?}"));
         let mut counters = Self::default();
-        for pair in text.split(',').filter(|pair| !pair.is_empty()) {
-            let malformed = || MalformedValue(format!("post counters {text:?}"));
+        for pair in text.split(',') {
             let (name, value) = pair.split_once('=').ok_or_else(malformed)?;
+            if value.is_empty() || !value.bytes().all(|byte| byte.is_ascii_digit()) {
+                return Err(malformed().into());
+            }
             let value = from_db_count(value.parse::<i64>().map_err(|_| malformed())?);
-            match name.parse::<PostMetric>()? {
+            let metric = match (
+                EngagementKind::from_canonical(name),
+                PerformanceMetric::from_canonical(name),
+            ) {
+                (Some(kind), _) => PostMetric::Engagement(kind),
+                (None, Some(metric)) => PostMetric::Performance(metric),
+                // A name tally knows in another spelling is malformed; an unknown one is
+                // reported as such.
+                (None, None) => {
+                    name.parse::<PostMetric>()?;
+                    return Err(malformed().into());
+                }
+            };
+            let repeated = match metric {
                 PostMetric::Engagement(kind) => counters.engagement.insert(kind, value),
                 PostMetric::Performance(metric) => counters.performance.insert(metric, value),
             };
+            if repeated.is_some() {
+                return Err(malformed().into());
+            }
         }
         Ok(counters)
     }
@@ -208,31 +229,45 @@ mod tests {
 
     #[test]
     fn counters_are_filed_by_kind() -> deserialize::Result<()> {
-        let read = StoredCounters::parse("comment=3,like=12,reach=0,view=-4")?;
+        let read = StoredCounters::parse("comment=3,like=12,reach=0")?;
         assert_eq!(
             read.engagement,
-            BTreeMap::from([
-                (EngagementKind::Comment, 3),
-                (EngagementKind::Like, 12),
-                // A negative count cannot be stored by tally; it reads as none.
-                (EngagementKind::View, 0),
-            ])
+            BTreeMap::from([(EngagementKind::Comment, 3), (EngagementKind::Like, 12)])
         );
         assert_eq!(
             read.performance,
             BTreeMap::from([(PerformanceMetric::Reach, 0)])
         );
-        assert_eq!(StoredCounters::parse("")?, StoredCounters::default());
+        let largest = StoredCounters::parse("like=9223372036854775807")?;
+        assert_eq!(
+            largest.engagement.get(&EngagementKind::Like),
+            Some(&(i64::MAX as u64))
+        );
         Ok(())
     }
 
     #[test]
     fn counters_in_another_form_are_refused() {
-        for text in ["like", "like=", "like=ten", "like=1;comment=2"] {
+        for text in [
+            "",
+            "like",
+            "like=",
+            "like=ten",
+            "like=1;comment=2",
+            "like=-5",
+            "like=+7",
+            "like= 7",
+            "like=3,,",
+            "like=3,like=4",
+            "LIKE=3",
+            "likes=3",
+            " like=3",
+            "like=9223372036854775808",
+        ] {
             let error = StoredCounters::parse(text).err();
             assert!(
                 error.is_some_and(|error| error.is::<MalformedValue>()),
-                "{text}"
+                "{text:?}"
             );
         }
         let error = StoredCounters::parse("like=1,hug=2").err();
