@@ -196,50 +196,22 @@ impl BulkWrite for SqliteConnection {
 
 impl BulkWrite for PgConnection {
     fn insert_observations(&mut self, rows: &[ObservationInsert]) -> QueryResult<u64> {
-        if rows.is_empty() {
-            return Ok(0);
-        }
-        let columns = Columns::of(
-            rows.iter()
-                .map(|row| (row.post_id, row.metric, row.observed_at, row.value)),
-        );
-        let created = columns.execute(INSERT_OBSERVATIONS_PG, self)?;
+        let created = Columns::of_observations(rows).execute(INSERT_OBSERVATIONS_PG, self)?;
         Ok(created as u64)
     }
 
     fn insert_new_observations(&mut self, rows: &[ObservationInsert]) -> QueryResult<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let columns = Columns::of(
-            rows.iter()
-                .map(|row| (row.post_id, row.metric, row.observed_at, row.value)),
-        );
-        columns.execute(INSERT_NEW_OBSERVATIONS_PG, self)?;
+        Columns::of_observations(rows).execute(INSERT_NEW_OBSERVATIONS_PG, self)?;
         Ok(())
     }
 
     fn insert_new_latest(&mut self, rows: &[LatestInsert]) -> QueryResult<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let columns = Columns::of(
-            rows.iter()
-                .map(|row| (row.post_id, row.metric, row.observed_at, row.value)),
-        );
-        columns.execute(INSERT_NEW_LATEST_PG, self)?;
+        Columns::of_latest(rows).execute(INSERT_NEW_LATEST_PG, self)?;
         Ok(())
     }
 
     fn upsert_latest(&mut self, rows: &[LatestInsert]) -> QueryResult<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let columns = Columns::of(
-            rows.iter()
-                .map(|row| (row.post_id, row.metric, row.observed_at, row.value)),
-        );
-        columns.execute(UPSERT_LATEST_PG, self)?;
+        Columns::of_latest(rows).execute(UPSERT_LATEST_PG, self)?;
         Ok(())
     }
 
@@ -297,9 +269,28 @@ impl Columns {
         columns
     }
 
+    /// The columns of observation rows.
+    fn of_observations(rows: &[ObservationInsert]) -> Self {
+        Self::of(
+            rows.iter()
+                .map(|row| (row.post_id, row.metric, row.observed_at, row.value)),
+        )
+    }
+
+    /// The columns of latest-value rows.
+    fn of_latest(rows: &[LatestInsert]) -> Self {
+        Self::of(
+            rows.iter()
+                .map(|row| (row.post_id, row.metric, row.observed_at, row.value)),
+        )
+    }
+
     /// Runs `statement` with the four arrays bound to `$1` to `$4`, returning the rows
-    /// it wrote.
+    /// it wrote; with no rows it writes nothing and runs nothing.
     fn execute(self, statement: &str, conn: &mut PgConnection) -> QueryResult<usize> {
+        if self.post_ids.is_empty() {
+            return Ok(0);
+        }
         diesel::sql_query(statement)
             .bind::<Array<BigInt>, _>(self.post_ids)
             .bind::<Array<Text>, _>(self.metrics)

@@ -344,16 +344,21 @@ tally_store::backend_tests!(
         let range = DateRange::new(day("2026-05-01"), day("2026-05-03")).unwrap();
         assert_eq!(store.posts(&all_posts(UserId(1))).unwrap().len(), 1);
 
+        // Both reads of posts report a stored name tally does not know, quoting it.
+        let posts_are_corrupt = |name: &str| {
+            let post = store.posts(&all_posts(UserId(1))).unwrap_err();
+            let one = store.post(UserId(1), PostId(1)).unwrap_err();
+            for error in [post, one] {
+                assert!(
+                    matches!(error, tally_store::StoreError::Corrupt(_)),
+                    "{error:?}"
+                );
+                assert!(error.to_string().contains(&format!("'{name}'")), "{error}");
+            }
+        };
+
         execute_raw(&store, "UPDATE posts SET counters = 'like=1,hearts=2'");
-        let post = store.posts(&all_posts(UserId(1))).unwrap_err();
-        let one = store.post(UserId(1), PostId(1)).unwrap_err();
-        for error in [post, one] {
-            assert!(
-                matches!(error, tally_store::StoreError::Corrupt(_)),
-                "{error:?}"
-            );
-            assert!(error.to_string().contains("'hearts'"), "{error}");
-        }
+        posts_are_corrupt("hearts");
 
         // Counters in a form tally does not write are invalid data, not a failed query.
         execute_raw(&store, "UPDATE posts SET counters = 'like=many'");
@@ -367,15 +372,7 @@ tally_store::backend_tests!(
         execute_raw(&store, "UPDATE posts SET counters = 'like=1'");
         assert_eq!(store.posts(&all_posts(UserId(1))).unwrap().len(), 1);
         execute_raw(&store, "UPDATE posts SET content_type = 'hologram'");
-        let post = store.posts(&all_posts(UserId(1))).unwrap_err();
-        let one = store.post(UserId(1), PostId(1)).unwrap_err();
-        for error in [post, one] {
-            assert!(
-                matches!(error, tally_store::StoreError::Corrupt(_)),
-                "{error:?}"
-            );
-            assert!(error.to_string().contains("'hologram'"), "{error}");
-        }
+        posts_are_corrupt("hologram");
 
         execute_raw(
             &store,
