@@ -1,5 +1,5 @@
-//! The largest writes of a batch (observations, their latest-value roll-up, its copy on the
-//! posts' rows and daily account figures) in the form each backend stores fastest.
+//! The largest writes of a batch (observations, the latest counters on the posts' rows and
+//! daily account figures) in the form each backend stores fastest.
 //!
 //! SQLite takes multi-row `INSERT` statements of bounded size. PostgreSQL takes each column
 //! as one array parameter and unnests it into rows, so a batch of any size is one statement
@@ -9,23 +9,16 @@
 use diesel::dsl::sql;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Date, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamp};
 use diesel::sqlite::SqliteConnection;
 
-use crate::models::{DailyInsert, LatestInsert, ObservationInsert};
-use crate::schema::{account_daily_metrics, post_metrics, post_observations};
+use crate::models::{DailyInsert, ObservationInsert, PostInsert};
+use crate::schema::{account_daily_metrics, post_observations, posts};
 
 /// Rows per statement on SQLite, kept well under its limit of 32,766 bound values.
 const OBSERVATION_CHUNK: usize = 4_000;
 const DAILY_CHUNK: usize = 2_000;
-
-/// A later observation replaces the stored latest value; an earlier one never does, nor does
-/// one at the same instant: the history keeps the value first stored for that instant, and
-/// the latest value must agree with it.
-const NEWER_VALUE: &str = "CASE WHEN excluded.observed_at > post_metrics.observed_at \
-     THEN excluded.value ELSE post_metrics.value END";
-const NEWER_TIME: &str = "CASE WHEN excluded.observed_at > post_metrics.observed_at \
-     THEN excluded.observed_at ELSE post_metrics.observed_at END";
+const POST_CHUNK: usize = 1_000;
 
 /// A later observation of a day replaces the stored figure, as does one at the same instant.
 const NEWER_DAILY_VALUE: &str = "CASE WHEN excluded.observed_at >= account_daily_metrics.observed_at \
@@ -46,35 +39,34 @@ const INSERT_NEW_OBSERVATIONS_PG: &str = "INSERT INTO post_observations \
      (post_id, metric, observed_at, value) \
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamp[], $4::bigint[])";
 
-/// Stores the latest values of posts that have none stored yet; PostgreSQL version.
-const INSERT_NEW_LATEST_PG: &str = "INSERT INTO post_metrics \
-     (post_id, metric, observed_at, value) \
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamp[], $4::bigint[])";
+/// The latest value of each (post, metric) pair in `$1` and `$2`, in their order; NULL for a
+/// pair with no observation. Each is one backward probe of the history's primary key.
+const LATEST_VALUES_PG: &str = "SELECT latest.value FROM \
+     unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS wanted (post_id, metric, position) \
+     LEFT JOIN LATERAL (SELECT value FROM post_observations \
+     WHERE post_observations.post_id = wanted.post_id AND post_observations.metric = wanted.metric \
+     ORDER BY observed_at DESC LIMIT 1) AS latest ON true \
+     ORDER BY wanted.position";
 
-/// Raises each stored latest value to the batch's when the batch's is newer (the same rule
-/// as [`NEWER_VALUE`]). The condition skips rows that would not change, so re-ingesting a
-/// batch leaves no dead row versions behind.
-const UPSERT_LATEST_PG: &str = "INSERT INTO post_metrics \
-     (post_id, metric, observed_at, value) \
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamp[], $4::bigint[]) \
-     ON CONFLICT (post_id, metric) DO UPDATE \
-     SET observed_at = excluded.observed_at, value = excluded.value \
-     WHERE excluded.observed_at > post_metrics.observed_at";
+/// Sets `posts.counters` of the posts in `$1` to the texts in `$2`.
+const SET_COUNTERS_PG: &str = "UPDATE posts SET counters = changed.counters \
+     FROM unnest($1::bigint[], $2::text[]) AS changed (id, counters) \
+     WHERE posts.id = changed.id";
 
-/// Copies the roll-up of the posts in `?1` (a JSON array of ids) onto their rows, in the form
-/// `posts.counters` documents; SQLite version. Rows whose copy is current are left alone.
-const REFRESH_COUNTERS_SQLITE: &str = "UPDATE posts SET counters = latest.counters \
-     FROM (SELECT post_id, group_concat(metric || '=' || value, ',' ORDER BY metric) AS counters \
-     FROM post_metrics WHERE post_id IN (SELECT value FROM json_each(?1)) GROUP BY post_id) \
-     AS latest \
-     WHERE posts.id = latest.post_id AND posts.counters IS NOT latest.counters";
+/// Stores posts that are new and skips those already stored, returning the id and platform
+/// id of each new one; PostgreSQL version.
+const INSERT_POSTS_PG: &str = "INSERT INTO posts \
+     (account_id, user_id, platform, external_id, content_type, published_at, url, title, \
+     counters) \
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], \
+     $6::timestamp[], $7::text[], $8::text[], $9::text[]) \
+     ON CONFLICT DO NOTHING RETURNING id, external_id";
 
-/// The same for the posts in the array `$1`; PostgreSQL version.
-const REFRESH_COUNTERS_PG: &str = "UPDATE posts SET counters = latest.counters \
-     FROM (SELECT post_id, \
-     string_agg(metric || '=' || value, ',' ORDER BY metric COLLATE \"C\") AS counters \
-     FROM post_metrics WHERE post_id = ANY($1) GROUP BY post_id) AS latest \
-     WHERE posts.id = latest.post_id AND posts.counters IS DISTINCT FROM latest.counters";
+/// Stores daily figures of days that have none stored; PostgreSQL version.
+const INSERT_NEW_DAILY_PG: &str = "INSERT INTO account_daily_metrics \
+     (account_id, metric, day, value, observed_at, user_id, platform) \
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[], $4::bigint[], \
+     $5::timestamp[], $6::bigint[], $7::text[])";
 
 /// Stores daily figures with the rule of [`NEWER_DAILY_VALUE`]; PostgreSQL version.
 const UPSERT_DAILY_PG: &str = "INSERT INTO account_daily_metrics \
@@ -87,6 +79,11 @@ const UPSERT_DAILY_PG: &str = "INSERT INTO account_daily_metrics \
 
 /// Bulk writes of a batch's counters, implemented per backend.
 pub(crate) trait BulkWrite {
+    /// Inserts the posts of `rows` that are not stored yet, leaving stored ones alone;
+    /// returns the id and platform id of each new post. Runs inside the caller's
+    /// transaction.
+    fn insert_new_posts(&mut self, rows: &[PostInsert<'_>]) -> QueryResult<Vec<(i64, String)>>;
+
     /// Inserts `rows` (unique by post, metric and time), leaving rows already stored alone;
     /// returns how many were new. Runs inside the caller's transaction.
     fn insert_observations(&mut self, rows: &[ObservationInsert]) -> QueryResult<u64>;
@@ -95,20 +92,18 @@ pub(crate) trait BulkWrite {
     /// stored, such as posts created in the caller's transaction. Runs inside it.
     fn insert_new_observations(&mut self, rows: &[ObservationInsert]) -> QueryResult<()>;
 
-    /// Inserts `rows` (unique by post and metric) as the latest values of posts that have
-    /// none stored. Runs inside the caller's transaction.
-    fn insert_new_latest(&mut self, rows: &[LatestInsert]) -> QueryResult<()>;
+    /// The latest stored value of each (post, metric) pair of `pairs`, in their order; `None`
+    /// for a pair with no observation. Runs inside the caller's transaction.
+    fn latest_values(&mut self, pairs: &[(i64, &'static str)]) -> QueryResult<Vec<Option<i64>>>;
 
-    /// Stores each of `rows` (unique by post and metric) as the latest value of its counter
-    /// unless the stored one is at least as recent. Runs inside the caller's transaction.
-    fn upsert_latest(&mut self, rows: &[LatestInsert]) -> QueryResult<()>;
+    /// Sets `posts.counters` of each post in `rows` to its text. Runs inside the caller's
+    /// transaction.
+    fn set_counters(&mut self, rows: &[(i64, String)]) -> QueryResult<()>;
 
-    /// Copies the latest counters of the posts `post_ids` from the roll-up onto the posts'
-    /// rows (`posts.counters`). Runs inside the caller's transaction, which must be the only
-    /// writer of these posts' roll-up until it ends: the copy is built from the roll-up as
-    /// the statement finds it. The write path makes sure of that by locking the user's
-    /// data-version row first.
-    fn refresh_counters(&mut self, post_ids: &[i64]) -> QueryResult<()>;
+    /// Inserts `rows` (unique by account, metric and day) of days that have no figure
+    /// stored. Runs inside the caller's transaction, which must be the only writer of these
+    /// accounts' figures until it ends.
+    fn insert_new_daily(&mut self, rows: &[DailyInsert]) -> QueryResult<()>;
 
     /// Stores each of `rows` (unique by account, metric and day) unless the stored figure
     /// was observed later; returns how many rows were written. Runs inside the caller's
@@ -117,6 +112,20 @@ pub(crate) trait BulkWrite {
 }
 
 impl BulkWrite for SqliteConnection {
+    fn insert_new_posts(&mut self, rows: &[PostInsert<'_>]) -> QueryResult<Vec<(i64, String)>> {
+        let mut created = Vec::new();
+        for chunk in rows.chunks(POST_CHUNK) {
+            created.extend(
+                diesel::insert_into(posts::table)
+                    .values(chunk)
+                    .on_conflict_do_nothing()
+                    .returning((posts::id, posts::external_id))
+                    .get_results::<(i64, String)>(self)?,
+            );
+        }
+        Ok(created)
+    }
+
     fn insert_observations(&mut self, rows: &[ObservationInsert]) -> QueryResult<u64> {
         let mut created = 0;
         for chunk in rows.chunks(OBSERVATION_CHUNK) {
@@ -137,39 +146,36 @@ impl BulkWrite for SqliteConnection {
         Ok(())
     }
 
-    fn insert_new_latest(&mut self, rows: &[LatestInsert]) -> QueryResult<()> {
-        for chunk in rows.chunks(OBSERVATION_CHUNK) {
-            diesel::insert_into(post_metrics::table)
-                .values(chunk)
+    fn latest_values(&mut self, pairs: &[(i64, &'static str)]) -> QueryResult<Vec<Option<i64>>> {
+        pairs
+            .iter()
+            .map(|&(post_id, metric)| {
+                post_observations::table
+                    .filter(post_observations::post_id.eq(post_id))
+                    .filter(post_observations::metric.eq(metric))
+                    .order(post_observations::observed_at.desc())
+                    .select(post_observations::value)
+                    .first::<i64>(self)
+                    .optional()
+            })
+            .collect()
+    }
+
+    fn set_counters(&mut self, rows: &[(i64, String)]) -> QueryResult<()> {
+        for (id, counters) in rows {
+            diesel::update(posts::table.find(id))
+                .set(posts::counters.eq(counters))
                 .execute(self)?;
         }
         Ok(())
     }
 
-    fn upsert_latest(&mut self, rows: &[LatestInsert]) -> QueryResult<()> {
-        for chunk in rows.chunks(OBSERVATION_CHUNK) {
-            diesel::insert_into(post_metrics::table)
+    fn insert_new_daily(&mut self, rows: &[DailyInsert]) -> QueryResult<()> {
+        for chunk in rows.chunks(DAILY_CHUNK) {
+            diesel::insert_into(account_daily_metrics::table)
                 .values(chunk)
-                .on_conflict((post_metrics::post_id, post_metrics::metric))
-                .do_update()
-                .set((
-                    post_metrics::value.eq(sql::<BigInt>(NEWER_VALUE)),
-                    post_metrics::observed_at.eq(sql::<Timestamp>(NEWER_TIME)),
-                ))
                 .execute(self)?;
         }
-        Ok(())
-    }
-
-    fn refresh_counters(&mut self, post_ids: &[i64]) -> QueryResult<()> {
-        if post_ids.is_empty() {
-            return Ok(());
-        }
-        let ids = serde_json::to_string(post_ids)
-            .map_err(|error| diesel::result::Error::SerializationError(Box::new(error)))?;
-        diesel::sql_query(REFRESH_COUNTERS_SQLITE)
-            .bind::<Text, _>(ids)
-            .execute(self)?;
         Ok(())
     }
 
@@ -195,6 +201,31 @@ impl BulkWrite for SqliteConnection {
 }
 
 impl BulkWrite for PgConnection {
+    fn insert_new_posts(&mut self, rows: &[PostInsert<'_>]) -> QueryResult<Vec<(i64, String)>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let created: Vec<CreatedPost> = diesel::sql_query(INSERT_POSTS_PG)
+            .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.account_id).collect::<Vec<_>>())
+            .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.user_id).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(rows.iter().map(|row| row.platform).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(rows.iter().map(|row| row.external_id).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(rows.iter().map(|row| row.content_type).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(
+                rows.iter().map(|row| row.published_at).collect::<Vec<_>>(),
+            )
+            .bind::<Array<Nullable<Text>>, _>(rows.iter().map(|row| row.url).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(rows.iter().map(|row| row.title).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(
+                rows.iter().map(|row| row.counters).collect::<Vec<_>>(),
+            )
+            .load(self)?;
+        Ok(created
+            .into_iter()
+            .map(|post| (post.id, post.external_id))
+            .collect())
+    }
+
     fn insert_observations(&mut self, rows: &[ObservationInsert]) -> QueryResult<u64> {
         let created = Columns::of_observations(rows).execute(INSERT_OBSERVATIONS_PG, self)?;
         Ok(created as u64)
@@ -205,41 +236,74 @@ impl BulkWrite for PgConnection {
         Ok(())
     }
 
-    fn insert_new_latest(&mut self, rows: &[LatestInsert]) -> QueryResult<()> {
-        Columns::of_latest(rows).execute(INSERT_NEW_LATEST_PG, self)?;
-        Ok(())
+    fn latest_values(&mut self, pairs: &[(i64, &'static str)]) -> QueryResult<Vec<Option<i64>>> {
+        if pairs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<LatestValue> = diesel::sql_query(LATEST_VALUES_PG)
+            .bind::<Array<BigInt>, _>(pairs.iter().map(|pair| pair.0).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(pairs.iter().map(|pair| pair.1).collect::<Vec<_>>())
+            .load(self)?;
+        Ok(rows.into_iter().map(|row| row.value).collect())
     }
 
-    fn upsert_latest(&mut self, rows: &[LatestInsert]) -> QueryResult<()> {
-        Columns::of_latest(rows).execute(UPSERT_LATEST_PG, self)?;
-        Ok(())
-    }
-
-    fn refresh_counters(&mut self, post_ids: &[i64]) -> QueryResult<()> {
-        if post_ids.is_empty() {
+    fn set_counters(&mut self, rows: &[(i64, String)]) -> QueryResult<()> {
+        if rows.is_empty() {
             return Ok(());
         }
-        diesel::sql_query(REFRESH_COUNTERS_PG)
-            .bind::<Array<BigInt>, _>(post_ids)
+        diesel::sql_query(SET_COUNTERS_PG)
+            .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.0).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(rows.iter().map(|row| row.1.as_str()).collect::<Vec<_>>())
             .execute(self)?;
+        Ok(())
+    }
+
+    fn insert_new_daily(&mut self, rows: &[DailyInsert]) -> QueryResult<()> {
+        daily_columns(diesel::sql_query(INSERT_NEW_DAILY_PG), rows, self)?;
         Ok(())
     }
 
     fn upsert_daily(&mut self, rows: &[DailyInsert]) -> QueryResult<u64> {
-        if rows.is_empty() {
-            return Ok(0);
-        }
-        let written = diesel::sql_query(UPSERT_DAILY_PG)
-            .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.account_id).collect::<Vec<_>>())
-            .bind::<Array<Text>, _>(rows.iter().map(|row| row.metric).collect::<Vec<_>>())
-            .bind::<Array<Date>, _>(rows.iter().map(|row| row.day).collect::<Vec<_>>())
-            .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.value).collect::<Vec<_>>())
-            .bind::<Array<Timestamp>, _>(rows.iter().map(|row| row.observed_at).collect::<Vec<_>>())
-            .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.user_id).collect::<Vec<_>>())
-            .bind::<Array<Text>, _>(rows.iter().map(|row| row.platform).collect::<Vec<_>>())
-            .execute(self)?;
+        let written = daily_columns(diesel::sql_query(UPSERT_DAILY_PG), rows, self)?;
         Ok(written as u64)
     }
+}
+
+/// Runs `statement` with the columns of `rows` bound to `$1` to `$7` as arrays, returning
+/// the rows it wrote; with no rows it writes nothing and runs nothing.
+fn daily_columns(
+    statement: diesel::query_builder::SqlQuery,
+    rows: &[DailyInsert],
+    conn: &mut PgConnection,
+) -> QueryResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    statement
+        .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.account_id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(rows.iter().map(|row| row.metric).collect::<Vec<_>>())
+        .bind::<Array<Date>, _>(rows.iter().map(|row| row.day).collect::<Vec<_>>())
+        .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.value).collect::<Vec<_>>())
+        .bind::<Array<Timestamp>, _>(rows.iter().map(|row| row.observed_at).collect::<Vec<_>>())
+        .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.user_id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(rows.iter().map(|row| row.platform).collect::<Vec<_>>())
+        .execute(conn)
+}
+
+/// A post that [`INSERT_POSTS_PG`] created.
+#[derive(QueryableByName)]
+struct CreatedPost {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    external_id: String,
+}
+
+/// One value of [`LATEST_VALUES_PG`].
+#[derive(QueryableByName)]
+struct LatestValue {
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    value: Option<i64>,
 }
 
 /// Counter rows split into one array per column, as PostgreSQL's `unnest` takes them.
@@ -271,14 +335,6 @@ impl Columns {
 
     /// The columns of observation rows.
     fn of_observations(rows: &[ObservationInsert]) -> Self {
-        Self::of(
-            rows.iter()
-                .map(|row| (row.post_id, row.metric, row.observed_at, row.value)),
-        )
-    }
-
-    /// The columns of latest-value rows.
-    fn of_latest(rows: &[LatestInsert]) -> Self {
         Self::of(
             rows.iter()
                 .map(|row| (row.post_id, row.metric, row.observed_at, row.value)),

@@ -92,6 +92,37 @@ impl StoredCounters {
     }
 }
 
+impl StoredCounters {
+    /// The counters by their stored names, in name order.
+    pub(crate) fn by_name(&self) -> BTreeMap<&'static str, u64> {
+        let engagement = self
+            .engagement
+            .iter()
+            .map(|(kind, value)| (PostMetric::Engagement(*kind).as_str(), *value));
+        let performance = self
+            .performance
+            .iter()
+            .map(|(metric, value)| (PostMetric::Performance(*metric).as_str(), *value));
+        engagement.chain(performance).collect()
+    }
+}
+
+/// The text of `posts.counters` for `counters`, which come in name order.
+pub(crate) fn counters_text<'a, V: fmt::Display>(
+    counters: impl IntoIterator<Item = (&'a str, V)>,
+) -> String {
+    let mut text = String::new();
+    for (name, value) in counters {
+        if !text.is_empty() {
+            text.push(',');
+        }
+        text.push_str(name);
+        text.push('=');
+        text.push_str(&value.to_string());
+    }
+    text
+}
+
 /// The number written in `count` ASCII digits from `at`, if they are all digits.
 fn digits(bytes: &[u8], at: usize, count: usize) -> Option<u32> {
     bytes

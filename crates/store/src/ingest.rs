@@ -10,9 +10,10 @@ use diesel::upsert::excluded;
 use tally_domain::{AccountId, AccountStatus, IngestBatch, Platform, PostMetric, PostRecord};
 
 use crate::bulk::BulkWrite;
+use crate::columns::{StoredCounters, counters_text};
 use crate::connection::WriteTransaction;
 use crate::models::{
-    AccountInsert, DailyInsert, LatestInsert, ObservationInsert, PostInsert, to_db_count,
+    AccountInsert, DailyInsert, ObservationInsert, PostInsert, from_db_count, to_db_count,
     to_db_time,
 };
 use crate::schema::{account_daily_metrics, accounts, posts, users};
@@ -52,55 +53,47 @@ macro_rules! write_batch {
             // Posts first, so that observations in the same batch can refer to them. New
             // posts are inserted first, then the rest update the stored ones, so that the
             // posts this transaction created are known exactly.
-            let mut created_ids: HashSet<i64> = HashSet::new();
-            for chunk in posts.chunks(POST_CHUNK) {
-                let rows: Vec<PostInsert<'_>> = chunk
-                    .iter()
-                    .map(|post| PostInsert {
-                        account_id: account.get(),
-                        user_id,
-                        platform,
-                        external_id: &post.external_id,
-                        content_type: post.content_type.as_str(),
-                        published_at: to_db_time(post.published_at),
-                        url: post.url.as_deref(),
-                        title: post.title.as_deref(),
-                        counters: counters.get(post.external_id.as_str()).map(String::as_str),
-                    })
-                    .collect();
-                let created: Vec<(i64, String)> = diesel::insert_into(posts::table)
-                    .values(&rows)
-                    .on_conflict_do_nothing()
-                    .returning((posts::id, posts::external_id))
-                    .get_results(c)?;
-                let created_here: HashSet<&str> = created
-                    .iter()
-                    .map(|(_, external_id)| external_id.as_str())
-                    .collect();
-                let stored: Vec<&PostInsert<'_>> = rows
-                    .iter()
-                    .filter(|row| !created_here.contains(row.external_id))
-                    .collect();
-                if !stored.is_empty() {
-                    diesel::insert_into(posts::table)
-                        .values(stored.iter().copied().collect::<Vec<_>>())
-                        .on_conflict((posts::account_id, posts::external_id))
-                        .do_update()
-                        .set((
-                            posts::content_type.eq(excluded(posts::content_type)),
-                            posts::published_at.eq(excluded(posts::published_at)),
-                            posts::url
-                                .eq(sql::<Nullable<Text>>("COALESCE(excluded.url, posts.url)")),
-                            posts::title.eq(sql::<Nullable<Text>>(
-                                "COALESCE(excluded.title, posts.title)",
-                            )),
-                        ))
-                        .execute(c)?;
-                }
-                summary.posts_created += created.len() as u64;
-                summary.posts_updated += stored.len() as u64;
-                created_ids.extend(created.iter().map(|(id, _)| *id));
+            let rows: Vec<PostInsert<'_>> = posts
+                .iter()
+                .map(|post| PostInsert {
+                    account_id: account.get(),
+                    user_id,
+                    platform,
+                    external_id: &post.external_id,
+                    content_type: post.content_type.as_str(),
+                    published_at: to_db_time(post.published_at),
+                    url: post.url.as_deref(),
+                    title: post.title.as_deref(),
+                    counters: counters.get(post.external_id.as_str()).map(String::as_str),
+                })
+                .collect();
+            let created = BulkWrite::insert_new_posts(&mut *c, &rows)?;
+            let created_here: HashSet<&str> = created
+                .iter()
+                .map(|(_, external_id)| external_id.as_str())
+                .collect();
+            let stored: Vec<&PostInsert<'_>> = rows
+                .iter()
+                .filter(|row| !created_here.contains(row.external_id))
+                .collect();
+            for chunk in stored.chunks(POST_CHUNK) {
+                diesel::insert_into(posts::table)
+                    .values(chunk.iter().copied().collect::<Vec<_>>())
+                    .on_conflict((posts::account_id, posts::external_id))
+                    .do_update()
+                    .set((
+                        posts::content_type.eq(excluded(posts::content_type)),
+                        posts::published_at.eq(excluded(posts::published_at)),
+                        posts::url.eq(sql::<Nullable<Text>>("COALESCE(excluded.url, posts.url)")),
+                        posts::title.eq(sql::<Nullable<Text>>(
+                            "COALESCE(excluded.title, posts.title)",
+                        )),
+                    ))
+                    .execute(c)?;
             }
+            summary.posts_created += created.len() as u64;
+            summary.posts_updated += stored.len() as u64;
+            let created_ids: HashSet<i64> = created.iter().map(|(id, _)| *id).collect();
 
             // Resolve the platform ids that observations refer to.
             let mut wanted: Vec<&str> = batch
@@ -165,21 +158,9 @@ macro_rules! write_batch {
                     },
                 )
                 .collect();
-            // Keep the latest-value roll-up in step. Observations are sorted by post,
-            // metric and time, so the last of each run is the batch's latest.
-            let mut latest: Vec<LatestInsert> = Vec::new();
-            for row in &observations {
-                match latest.last_mut() {
-                    Some(last) if last.post_id == row.post_id && last.metric == row.metric => {
-                        *last = LatestInsert::from(row);
-                    }
-                    _ => latest.push(LatestInsert::from(row)),
-                }
-            }
-
-            // Posts this transaction created have no stored counter rows: no other writer
-            // can add any before it commits. Their rows are inserted as they are; the
-            // others' are merged with what is stored.
+            // Posts this transaction created have no stored observations: no other writer
+            // can add any before it commits. Their rows are inserted as they are, and their
+            // counters went in with the posts; the others' are merged with what is stored.
             let is_new = |post_id: &i64| created_ids.contains(post_id);
             let (new_rows, other_rows): (Vec<_>, Vec<_>) = observations
                 .into_iter()
@@ -189,15 +170,34 @@ macro_rules! write_batch {
             summary.observations_created += created + new_rows.len() as u64;
             summary.observations_skipped += other_rows.len() as u64 - created;
 
-            let (new_latest, other_latest): (Vec<_>, Vec<_>) =
-                latest.into_iter().partition(|row| is_new(&row.post_id));
-            BulkWrite::insert_new_latest(&mut *c, &new_latest)?;
-            BulkWrite::upsert_latest(&mut *c, &other_latest)?;
-            // The copy on the posts' rows follows. Posts this transaction created were
-            // inserted with the batch's counters, which are all their roll-up holds.
-            let mut touched: Vec<i64> = other_latest.iter().map(|row| row.post_id).collect();
+            // The counters of stored posts follow the history, which now holds the batch:
+            // each counter the batch observed takes the value of its latest observation.
+            // The copy is only current if no other writer adds observations of these posts
+            // meanwhile; writers of one user queue behind each other on the data-version
+            // row locked above.
+            let mut touched: Vec<(i64, &'static str)> = other_rows
+                .iter()
+                .map(|row| (row.post_id, row.metric))
+                .collect();
             touched.dedup();
-            BulkWrite::refresh_counters(&mut *c, &touched)?;
+            if !touched.is_empty() {
+                let latest = BulkWrite::latest_values(&mut *c, &touched)?;
+                let mut stored_posts: Vec<i64> =
+                    touched.iter().map(|(post_id, _)| *post_id).collect();
+                stored_posts.dedup();
+                let mut stored: Vec<(i64, Option<StoredCounters>)> =
+                    Vec::with_capacity(stored_posts.len());
+                for chunk in stored_posts.chunks(LOOKUP_CHUNK) {
+                    stored.extend(
+                        posts::table
+                            .filter(posts::id.eq_any(chunk))
+                            .select((posts::id, posts::counters))
+                            .load::<(i64, Option<StoredCounters>)>(c)?,
+                    );
+                }
+                let changed = changed_counters(stored, &touched, &latest);
+                BulkWrite::set_counters(&mut *c, &changed)?;
+            }
 
             // Daily account figures: the latest observation of a day wins.
             let mut daily: BTreeMap<(&'static str, NaiveDate), (NaiveDateTime, i64)> =
@@ -232,24 +232,13 @@ macro_rules! write_batch {
                             ((metric, day), (observed_at, value))
                         })
                         .collect();
-                let rows: Vec<DailyInsert> = daily
-                    .into_iter()
-                    .filter(|((metric, day), (observed_at, value))| {
-                        // Write what is new or newer; an identical or older observation
-                        // leaves the stored figure alone.
-                        let write = match stored.get(&((*metric).to_owned(), *day)) {
-                            None => true,
-                            Some((stored_at, stored_value)) => {
-                                observed_at > stored_at
-                                    || (observed_at == stored_at && value != stored_value)
-                            }
-                        };
-                        if !write {
-                            summary.daily_metrics_skipped += 1;
-                        }
-                        write
-                    })
-                    .map(|((metric, day), (observed_at, value))| DailyInsert {
+                // Days with no stored figure are inserted as they are: writers of one user
+                // queue behind each other on the data-version row, so none can have stored
+                // one since the read above. The others are merged with what is stored.
+                let mut new_days: Vec<DailyInsert> = Vec::new();
+                let mut newer: Vec<DailyInsert> = Vec::new();
+                for ((metric, day), (observed_at, value)) in daily {
+                    let row = DailyInsert {
                         account_id: account.get(),
                         metric,
                         day,
@@ -257,9 +246,23 @@ macro_rules! write_batch {
                         observed_at,
                         user_id,
                         platform,
-                    })
-                    .collect();
-                summary.daily_metrics_written += BulkWrite::upsert_daily(&mut *c, &rows)?;
+                    };
+                    // Write what is new or newer; an identical or older observation leaves
+                    // the stored figure alone.
+                    match stored.get(&(metric.to_owned(), day)) {
+                        None => new_days.push(row),
+                        Some((stored_at, stored_value))
+                            if observed_at > *stored_at
+                                || (observed_at == *stored_at && value != *stored_value) =>
+                        {
+                            newer.push(row)
+                        }
+                        Some(_) => summary.daily_metrics_skipped += 1,
+                    }
+                }
+                BulkWrite::insert_new_daily(&mut *c, &new_days)?;
+                summary.daily_metrics_written +=
+                    new_days.len() as u64 + BulkWrite::upsert_daily(&mut *c, &newer)?;
             }
 
             Ok(summary)
@@ -408,7 +411,7 @@ impl_batch_writer!(diesel::pg::PgConnection);
 /// The batch's latest counters of each of `posts`, by platform id, in the form of
 /// `posts.counters`: `metric=value` pairs in name order, joined by commas. For each counter
 /// the latest observation wins, and of observations at the same stored instant the later
-/// record, as in the roll-up.
+/// record, as in the history the batch stores.
 fn batch_counters<'a>(
     batch: &'a IngestBatch,
     posts: &[&'a PostRecord],
@@ -441,18 +444,38 @@ fn batch_counters<'a>(
         .into_iter()
         .filter(|(_, counters)| !counters.is_empty())
         .map(|(post, counters)| {
-            let mut text = String::new();
-            for (metric, (_, value)) in counters {
-                if !text.is_empty() {
-                    text.push(',');
-                }
-                text.push_str(metric);
-                text.push('=');
-                text.push_str(&value.to_string());
-            }
+            let text = counters_text(counters.into_iter().map(|(name, (_, value))| (name, value)));
             (post, text)
         })
         .collect())
+}
+
+/// The counters of stored posts that change, as the text of `posts.counters`: each post's
+/// `stored` counters, with the `latest` stored value of each (post, metric) pair of
+/// `touched` (the two in the same order). Posts whose counters stay the same are left out.
+fn changed_counters(
+    stored: Vec<(i64, Option<StoredCounters>)>,
+    touched: &[(i64, &'static str)],
+    latest: &[Option<i64>],
+) -> Vec<(i64, String)> {
+    let mut latest_of: HashMap<i64, Vec<(&'static str, u64)>> = HashMap::new();
+    for (&(post_id, metric), value) in touched.iter().zip(latest) {
+        if let Some(value) = value {
+            latest_of
+                .entry(post_id)
+                .or_default()
+                .push((metric, from_db_count(*value)));
+        }
+    }
+    stored
+        .into_iter()
+        .filter_map(|(post_id, counters)| {
+            let before = counters.unwrap_or_default().by_name();
+            let mut after = before.clone();
+            after.extend(latest_of.get(&post_id)?.iter().copied());
+            (after != before).then(|| (post_id, counters_text(after)))
+        })
+        .collect()
 }
 
 /// The batch's posts with one record per platform id; a later record of the same id wins,

@@ -7,8 +7,9 @@
 //! or a PostgreSQL server chosen by the database URL (see [`DatabaseUrl`]).
 //!
 //! Every write is idempotent: storing the same observation twice leaves one row. Reads are
-//! answered from a roll-up of each post's latest counters and from daily account figures,
-//! both indexed by user and time, so their cost follows one user's data, not everyone's.
+//! answered from each post's latest counters, kept on the post's row, and from daily
+//! account figures, both indexed by user and time, so their cost follows one user's data,
+//! not everyone's.
 //!
 //! With the `mocks` feature, mockall mocks of the traits (`MockAccountStore`, ...) are
 //! exported for other crates' tests. With the `openapi` feature, [`IngestSummary`]
@@ -239,8 +240,8 @@ pub struct RowCounts {
     pub posts: u64,
     /// Stored observations of post counters.
     pub observations: u64,
-    /// Latest-value roll-up rows.
-    pub post_metrics: u64,
+    /// Counters with a latest value: one per post and counter observed.
+    pub latest_counters: u64,
     /// Daily account figures.
     pub daily_metrics: u64,
 }

@@ -8,9 +8,7 @@ use tally_domain::{
 };
 
 use crate::columns::{Named, StoredDate, StoredTime};
-use crate::schema::{
-    account_daily_metrics, accounts, post_metrics, post_observations, posts, users,
-};
+use crate::schema::{account_daily_metrics, accounts, post_observations, posts, users};
 use crate::{StoreError, StoreResult};
 
 /// A UTC instant as stored: microsecond precision, no offset.
@@ -146,7 +144,7 @@ pub(crate) struct PostInsert<'a> {
     pub url: Option<&'a str>,
     pub title: Option<&'a str>,
     /// The batch's latest counters of the post, in the form of `posts.counters`. Only a
-    /// new row takes them: a stored post's copy is refreshed from the roll-up.
+    /// new row takes them: a stored post's counters are merged with the history.
     pub counters: Option<&'a str>,
 }
 
@@ -157,26 +155,6 @@ pub(crate) struct ObservationInsert {
     pub metric: &'static str,
     pub observed_at: NaiveDateTime,
     pub value: i64,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = post_metrics, treat_none_as_default_value = false)]
-pub(crate) struct LatestInsert {
-    pub post_id: i64,
-    pub metric: &'static str,
-    pub observed_at: NaiveDateTime,
-    pub value: i64,
-}
-
-impl From<&ObservationInsert> for LatestInsert {
-    fn from(row: &ObservationInsert) -> Self {
-        Self {
-            post_id: row.post_id,
-            metric: row.metric,
-            observed_at: row.observed_at,
-            value: row.value,
-        }
-    }
 }
 
 #[derive(Insertable)]

@@ -9,7 +9,7 @@ use tally_domain::{
 
 use crate::columns::{Named, StoredCounters, StoredTime};
 use crate::models::{DailyRow, from_db_count, to_db_time};
-use crate::schema::{account_daily_metrics, accounts, post_metrics, post_observations, posts};
+use crate::schema::{account_daily_metrics, accounts, post_observations, posts};
 use crate::{AnalyticsStore, DieselStore, PostQuery, RowCounts, StoreResult, with_connection};
 
 #[derive(Queryable, Selectable)]
@@ -23,7 +23,7 @@ struct PostRow {
     published_at: StoredTime,
     url: Option<String>,
     title: Option<String>,
-    /// The latest counters, copied onto the row from the `post_metrics` roll-up on write.
+    /// The latest counters, kept on the row by the write path.
     counters: Option<StoredCounters>,
 }
 
@@ -165,7 +165,7 @@ impl AnalyticsStore for DieselStore {
     fn row_counts(&self, user: UserId) -> StoreResult<RowCounts> {
         let mut conn = self.connection()?;
         let user = user.get();
-        let counts: [i64; 5] = with_connection!(&mut *conn, |c| {
+        let (counts, counters) = with_connection!(&mut *conn, |c| {
             let accounts: i64 = accounts::table
                 .filter(accounts::user_id.eq(user))
                 .count()
@@ -179,24 +179,27 @@ impl AnalyticsStore for DieselStore {
                 .filter(posts::user_id.eq(user))
                 .count()
                 .get_result(c)?;
-            let latest: i64 = post_metrics::table
-                .inner_join(posts::table)
-                .filter(posts::user_id.eq(user))
-                .count()
-                .get_result(c)?;
             let daily: i64 = account_daily_metrics::table
                 .filter(account_daily_metrics::user_id.eq(user))
                 .count()
                 .get_result(c)?;
-            Ok::<_, diesel::result::Error>([accounts, posts, observations, latest, daily])
+            let counters: Vec<Option<StoredCounters>> = posts::table
+                .filter(posts::user_id.eq(user))
+                .select(posts::counters)
+                .load(c)?;
+            Ok::<_, diesel::result::Error>(([accounts, posts, observations, daily], counters))
         })?;
-        let [accounts, posts, observations, post_metrics, daily_metrics] =
-            counts.map(from_db_count);
+        let [accounts, posts, observations, daily_metrics] = counts.map(from_db_count);
+        let latest_counters = counters
+            .iter()
+            .flatten()
+            .map(|counters| (counters.engagement.len() + counters.performance.len()) as u64)
+            .sum();
         Ok(RowCounts {
             accounts,
             posts,
             observations,
-            post_metrics,
+            latest_counters,
             daily_metrics,
         })
     }

@@ -50,15 +50,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    post_metrics (post_id, metric) {
-        post_id -> BigInt,
-        metric -> Text,
-        observed_at -> Timestamp,
-        value -> BigInt,
-    }
-}
-
-diesel::table! {
     account_daily_metrics (account_id, metric, day) {
         account_id -> BigInt,
         metric -> Text,
@@ -112,7 +103,6 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(jobs -> users (user_id));
 diesel::joinable!(posts -> accounts (account_id));
 diesel::joinable!(post_observations -> posts (post_id));
-diesel::joinable!(post_metrics -> posts (post_id));
 diesel::joinable!(account_daily_metrics -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -120,7 +110,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     posts,
     post_observations,
-    post_metrics,
     account_daily_metrics,
     jobs,
     api_tokens,

@@ -12,8 +12,7 @@ use crate::connection::DbConnection;
 use crate::{DieselStore, StoreResult};
 
 /// The tables whose row counts change with ingests and imports.
-const INGESTED_TABLES: &str =
-    "users, accounts, posts, post_metrics, post_observations, account_daily_metrics";
+const INGESTED_TABLES: &str = "users, accounts, posts, post_observations, account_daily_metrics";
 
 impl DieselStore {
     /// Refreshes the query planner's statistics of the tables bulk writes fill.

@@ -77,7 +77,7 @@ fn expected_counts(accounts: u64, writers: u64) -> RowCounts {
         accounts,
         posts: writers * BATCHES * POSTS_PER_BATCH,
         observations: writers * BATCHES * POSTS_PER_BATCH * 2,
-        post_metrics: writers * BATCHES * POSTS_PER_BATCH * 2,
+        latest_counters: writers * BATCHES * POSTS_PER_BATCH * 2,
         daily_metrics: writers * BATCHES,
     }
 }

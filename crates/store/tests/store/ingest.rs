@@ -80,7 +80,7 @@ tally_store::backend_tests!(
             accounts: 1,
             posts: 3,
             observations: 6,
-            post_metrics: 5,
+            latest_counters: 5,
             daily_metrics: 3,
         };
         assert_eq!(counts(&store, user), stored);
@@ -308,7 +308,7 @@ tally_store::backend_tests!(batches_larger_than_one_statement_are_stored_whole, 
         accounts: 1,
         posts: 2_500,
         observations: 10_000,
-        post_metrics: 7_500,
+        latest_counters: 7_500,
         daily_metrics: 2_500,
     };
     assert_eq!(counts(&store, account.user_id), expected);
@@ -365,7 +365,7 @@ tally_store::backend_tests!(repeated_records_in_one_batch_store_one_row, |db| {
             accounts: 1,
             posts: 1,
             observations: 2,
-            post_metrics: 2,
+            latest_counters: 2,
             daily_metrics: 1,
         }
     );

@@ -66,12 +66,7 @@ backend_tests!(counter_rows_of_a_missing_post_are_refused, |db| {
              VALUES ({post}, 'share', '2026-05-03 00:00:00', 1), \
              ({missing}, 'like', '2026-05-03 00:00:00', 1)"
         ),
-        format!(
-            "INSERT INTO post_metrics (post_id, metric, observed_at, value) \
-             VALUES ({missing}, 'like', '2026-05-03 00:00:00', 1)"
-        ),
         format!("UPDATE post_observations SET post_id = {missing}"),
-        format!("UPDATE post_metrics SET post_id = {missing}"),
         format!("UPDATE posts SET id = {missing}"),
     ] {
         assert!(
@@ -82,7 +77,6 @@ backend_tests!(counter_rows_of_a_missing_post_are_refused, |db| {
     drop(conn);
     // Nothing of the refused statements stayed, not even the row of the stored post.
     assert_eq!(count(&store, "post_observations"), 1);
-    assert_eq!(count(&store, "post_metrics"), 1);
 });
 
 backend_tests!(counter_rows_go_with_their_post_and_account, |db| {
@@ -93,7 +87,6 @@ backend_tests!(counter_rows_go_with_their_post_and_account, |db| {
     execute(&mut conn, &format!("DELETE FROM posts WHERE id = {first}")).unwrap();
     drop(conn);
     assert_eq!(count(&store, "post_observations"), 0);
-    assert_eq!(count(&store, "post_metrics"), 0);
 
     // Deleting the account, through the store.
     let batch = IngestBatch {
@@ -111,7 +104,6 @@ backend_tests!(counter_rows_go_with_their_post_and_account, |db| {
     assert!(store.delete_account(account.user_id, account.id).unwrap());
     assert_eq!(count(&store, "posts"), 0);
     assert_eq!(count(&store, "post_observations"), 0);
-    assert_eq!(count(&store, "post_metrics"), 0);
 });
 
 /// A post deleted while another transaction is storing counters for it: the deletion waits
@@ -157,7 +149,6 @@ fn a_post_deleted_during_a_write_takes_the_new_rows_with_it() {
 
     assert_eq!(count(&store, "posts"), 0);
     assert_eq!(count(&store, "post_observations"), 0);
-    assert_eq!(count(&store, "post_metrics"), 0);
 }
 
 #[test]
@@ -173,7 +164,6 @@ fn emptying_posts_empties_their_counter_rows() {
     execute(&mut conn, "TRUNCATE posts").unwrap();
     drop(conn);
     assert_eq!(count(&store, "post_observations"), 0);
-    assert_eq!(count(&store, "post_metrics"), 0);
 }
 
 /// The value of a PostgreSQL setting on `conn`.
@@ -244,5 +234,4 @@ fn posts_are_deleted_only_at_read_committed() {
     // At READ COMMITTED, the way tally deletes, it goes with its counter rows.
     assert!(store.delete_account(account.user_id, account.id).unwrap());
     assert_eq!(count(&store, "post_observations"), 0);
-    assert_eq!(count(&store, "post_metrics"), 0);
 }

@@ -69,7 +69,8 @@ tally_store::backend_tests!(
         assert!(before[1].engagement.is_empty() && before[1].performance.is_empty());
 
         // Undo the migrations back to before the copy existed, then apply them again: the
-        // migration that adds the copy fills it from the roll-up for the stored posts.
+        // migration that adds the copy fills it from the roll-up for the stored posts, which
+        // the migration that drops the roll-up rebuilds from the history when reverted.
         let mut conn = connect(&db);
         let mut reverted = 0;
         while execute_sql(&mut conn, "SELECT counters FROM posts").is_ok() {
