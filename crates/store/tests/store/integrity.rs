@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error};
-use tally_domain::{EngagementKind, IngestBatch};
+use tally_domain::{AccountMetric, EngagementKind, IngestBatch};
 use tally_store::{AccountStore, DbConnection, DieselStore, IngestStore, backend_tests};
 
 use crate::fixtures::{self, creator, engagement, execute_sql as execute, post};
@@ -234,4 +234,176 @@ fn posts_are_deleted_only_at_read_committed() {
     // At READ COMMITTED, the way tally deletes, it goes with its counter rows.
     assert!(store.delete_account(account.user_id, account.id).unwrap());
     assert_eq!(count(&store, "post_observations"), 0);
+}
+
+/// Stores one post with one like and one daily figure for `account`.
+fn store_a_post_and_a_daily_figure(store: &DieselStore, account: &tally_domain::Account) {
+    let mut batch = fixtures::one_post_with_a_like();
+    batch.account_metrics = vec![fixtures::daily(
+        "2026-05-02",
+        AccountMetric::Followers,
+        40,
+        "2026-05-02T23:00:00Z",
+    )];
+    store.ingest(account.id, &batch).unwrap();
+}
+
+/// Stores one post with one like and one daily figure for a new creator.
+fn a_post_and_a_daily_figure(store: &DieselStore) -> tally_domain::Account {
+    let account = creator(store);
+    store_a_post_and_a_daily_figure(store, &account);
+    account
+}
+
+/// The rows of every table that holds an account's data.
+fn account_rows(store: &DieselStore) -> [i64; 3] {
+    ["posts", "post_observations", "account_daily_metrics"].map(|table| count(store, table))
+}
+
+backend_tests!(rows_of_a_missing_account_are_refused, |db| {
+    let store = db.store();
+    let account = a_post_and_a_daily_figure(&store);
+    let (user, missing) = (account.user_id.get(), account.id.get() + 1_000);
+    let mut conn = store.connection().unwrap();
+    for statement in [
+        format!(
+            "INSERT INTO posts (account_id, user_id, platform, external_id, content_type, \
+             published_at) VALUES ({missing}, {user}, 'mastodon', 'stray', 'text', \
+             '2026-05-03 00:00:00')"
+        ),
+        format!(
+            "INSERT INTO account_daily_metrics \
+             (account_id, metric, day, value, observed_at, user_id, platform) \
+             VALUES ({missing}, 'followers', '2026-05-03', 1, '2026-05-03 00:00:00', {user}, \
+             'mastodon')"
+        ),
+        format!("UPDATE posts SET account_id = {missing}"),
+        format!("UPDATE account_daily_metrics SET account_id = {missing}"),
+        format!("UPDATE accounts SET id = {missing}"),
+    ] {
+        assert!(
+            is_foreign_key_violation(execute(&mut conn, &statement)),
+            "{statement}"
+        );
+    }
+    drop(conn);
+    assert_eq!(account_rows(&store), [1, 1, 1]);
+});
+
+backend_tests!(an_accounts_rows_go_with_its_user, |db| {
+    let store = db.store();
+    let account = a_post_and_a_daily_figure(&store);
+    let other = fixtures::account_of(&store, 2, tally_domain::Platform::Bluesky, "other");
+    store_a_post_and_a_daily_figure(&store, &other);
+    assert_eq!(account_rows(&store), [2, 2, 2]);
+    let mut conn = store.connection().unwrap();
+    let deleted = execute(
+        &mut conn,
+        &format!("DELETE FROM users WHERE id = {}", account.user_id.get()),
+    );
+    assert_eq!(deleted.unwrap(), 1);
+    drop(conn);
+    assert_eq!(
+        account_rows(&store),
+        [1, 1, 1],
+        "the other user's rows stay"
+    );
+    assert_eq!(count(&store, "accounts"), 1);
+});
+
+#[test]
+fn emptying_accounts_empties_their_rows() {
+    let Some(db) =
+        tally_store::testing::TestDatabase::create(tally_store::testing::Backend::Postgres)
+    else {
+        return;
+    };
+    let store = db.store();
+    a_post_and_a_daily_figure(&store);
+    let mut conn = store.connection().unwrap();
+    execute(&mut conn, "TRUNCATE accounts").unwrap();
+    drop(conn);
+    assert_eq!(account_rows(&store), [0, 0, 0]);
+}
+
+/// An account deleted while another transaction is storing posts and daily figures for it:
+/// the deletion waits for that transaction and then removes its rows too.
+#[test]
+fn an_account_deleted_during_a_write_takes_the_new_rows_with_it() {
+    let Some(db) =
+        tally_store::testing::TestDatabase::create(tally_store::testing::Backend::Postgres)
+    else {
+        return;
+    };
+    let store = db.store();
+    let account = creator(&store);
+    let (user, id) = (account.user_id.get(), account.id.get());
+
+    let mut writer = store.connection().unwrap();
+    execute(&mut writer, "BEGIN").unwrap();
+    for statement in [
+        format!(
+            "INSERT INTO posts (account_id, user_id, platform, external_id, content_type, \
+             published_at) VALUES ({id}, {user}, 'mastodon', 'late', 'text', \
+             '2026-05-03 00:00:00')"
+        ),
+        format!(
+            "INSERT INTO account_daily_metrics \
+             (account_id, metric, day, value, observed_at, user_id, platform) \
+             VALUES ({id}, 'followers', '2026-05-03', 1, '2026-05-03 00:00:00', {user}, \
+             'mastodon')"
+        ),
+    ] {
+        execute(&mut writer, &statement).unwrap();
+    }
+
+    let (done, finished) = mpsc::channel();
+    let deleter_store = store.clone();
+    let deleter = thread::spawn(move || {
+        let deleted = deleter_store.delete_account(tally_domain::UserId(user), account.id);
+        done.send(()).unwrap();
+        deleted
+    });
+    assert!(
+        finished.recv_timeout(Duration::from_millis(500)).is_err(),
+        "the deletion went ahead while rows of the account were being written"
+    );
+    execute(&mut writer, "COMMIT").unwrap();
+    assert!(deleter.join().unwrap().unwrap());
+    drop(writer);
+    assert_eq!(count(&store, "accounts"), 0);
+    assert_eq!(account_rows(&store), [0, 0, 0]);
+}
+
+#[test]
+fn accounts_are_deleted_only_at_read_committed() {
+    let Some(db) =
+        tally_store::testing::TestDatabase::create(tally_store::testing::Backend::Postgres)
+    else {
+        return;
+    };
+    let store = db.store();
+    let account = a_post_and_a_daily_figure(&store);
+    let mut conn = store.connection().unwrap();
+    for isolation in ["REPEATABLE READ", "SERIALIZABLE"] {
+        execute(&mut conn, &format!("BEGIN ISOLATION LEVEL {isolation}")).unwrap();
+        let refused = execute(
+            &mut conn,
+            &format!("DELETE FROM accounts WHERE id = {}", account.id.get()),
+        );
+        assert!(
+            matches!(
+                refused,
+                Err(Error::DatabaseError(
+                    DatabaseErrorKind::SerializationFailure,
+                    _
+                ))
+            ),
+            "{isolation}: {refused:?}"
+        );
+        execute(&mut conn, "ROLLBACK").unwrap();
+    }
+    drop(conn);
+    assert_eq!(count(&store, "accounts"), 1);
+    assert_eq!(account_rows(&store), [1, 1, 1]);
 }
