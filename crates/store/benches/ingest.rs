@@ -1,5 +1,5 @@
 //! Benchmarks of the batched write path (`IngestStore::ingest`), the one that collection,
-//! imports and the sample generator share, roll-up maintenance included.
+//! imports and the sample generator share, keeping each post's latest counters included.
 //!
 //! Each iteration stores one sample user's year on four platforms (about 2,900 posts and
 //! 58,000 observations) into a fresh database; throughput is counted in observation rows

@@ -48,6 +48,18 @@ const LATEST_VALUES_PG: &str = "SELECT latest.value FROM \
      ORDER BY observed_at DESC LIMIT 1) AS latest ON true \
      ORDER BY wanted.position";
 
+/// The latest value of every counter of the posts in `$1`, as (post, metric, value) rows;
+/// PostgreSQL version.
+const LATEST_OF_POSTS_PG: &str = "SELECT DISTINCT ON (post_id, metric) post_id, metric, value \
+     FROM post_observations WHERE post_id = ANY($1) \
+     ORDER BY post_id, metric, observed_at DESC";
+
+/// The same for the posts in `?1` (a JSON array of ids); SQLite version. SQLite takes the
+/// bare columns of a row that holds the `max()` of its group.
+const LATEST_OF_POSTS_SQLITE: &str = "SELECT post_id, metric, value, max(observed_at) AS latest \
+     FROM post_observations WHERE post_id IN (SELECT value FROM json_each(?1)) \
+     GROUP BY post_id, metric";
+
 /// Sets `posts.counters` of the posts in `$1` to the texts in `$2`.
 const SET_COUNTERS_PG: &str = "UPDATE posts SET counters = changed.counters \
      FROM unnest($1::bigint[], $2::text[]) AS changed (id, counters) \
@@ -95,6 +107,10 @@ pub(crate) trait BulkWrite {
     /// The latest stored value of each (post, metric) pair of `pairs`, in their order; `None`
     /// for a pair with no observation. Runs inside the caller's transaction.
     fn latest_values(&mut self, pairs: &[(i64, &'static str)]) -> QueryResult<Vec<Option<i64>>>;
+
+    /// The latest stored value of every counter of the posts `post_ids`, as (post, metric,
+    /// value) rows. Runs inside the caller's transaction.
+    fn latest_of_posts(&mut self, post_ids: &[i64]) -> QueryResult<Vec<(i64, String, i64)>>;
 
     /// Sets `posts.counters` of each post in `rows` to its text. Runs inside the caller's
     /// transaction.
@@ -159,6 +175,18 @@ impl BulkWrite for SqliteConnection {
                     .optional()
             })
             .collect()
+    }
+
+    fn latest_of_posts(&mut self, post_ids: &[i64]) -> QueryResult<Vec<(i64, String, i64)>> {
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = serde_json::to_string(post_ids)
+            .map_err(|error| diesel::result::Error::SerializationError(Box::new(error)))?;
+        let rows: Vec<LatestOfPost> = diesel::sql_query(LATEST_OF_POSTS_SQLITE)
+            .bind::<Text, _>(ids)
+            .load(self)?;
+        Ok(rows.into_iter().map(LatestOfPost::into_row).collect())
     }
 
     fn set_counters(&mut self, rows: &[(i64, String)]) -> QueryResult<()> {
@@ -247,6 +275,16 @@ impl BulkWrite for PgConnection {
         Ok(rows.into_iter().map(|row| row.value).collect())
     }
 
+    fn latest_of_posts(&mut self, post_ids: &[i64]) -> QueryResult<Vec<(i64, String, i64)>> {
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<LatestOfPost> = diesel::sql_query(LATEST_OF_POSTS_PG)
+            .bind::<Array<BigInt>, _>(post_ids)
+            .load(self)?;
+        Ok(rows.into_iter().map(LatestOfPost::into_row).collect())
+    }
+
     fn set_counters(&mut self, rows: &[(i64, String)]) -> QueryResult<()> {
         if rows.is_empty() {
             return Ok(());
@@ -288,6 +326,23 @@ fn daily_columns(
         .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.user_id).collect::<Vec<_>>())
         .bind::<Array<Text>, _>(rows.iter().map(|row| row.platform).collect::<Vec<_>>())
         .execute(conn)
+}
+
+/// One row of [`LATEST_OF_POSTS_PG`] or [`LATEST_OF_POSTS_SQLITE`].
+#[derive(QueryableByName)]
+struct LatestOfPost {
+    #[diesel(sql_type = BigInt)]
+    post_id: i64,
+    #[diesel(sql_type = Text)]
+    metric: String,
+    #[diesel(sql_type = BigInt)]
+    value: i64,
+}
+
+impl LatestOfPost {
+    fn into_row(self) -> (i64, String, i64) {
+        (self.post_id, self.metric, self.value)
+    }
 }
 
 /// A post that [`INSERT_POSTS_PG`] created.

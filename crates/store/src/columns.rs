@@ -58,7 +58,7 @@ impl StoredCounters {
     /// Reads `comment=3,like=12`, strictly in the form tally writes: canonical names, each
     /// once, and unsigned decimal values that fit the column. Anything else was written
     /// from outside and is refused rather than guessed at.
-    fn parse(text: &str) -> deserialize::Result<Self> {
+    pub(crate) fn parse(text: &str) -> deserialize::Result<Self> {
         let malformed = || MalformedValue(format!("post counters {text:?}"));
         let mut counters = Self::default();
         for pair in text.split(',') {

@@ -172,30 +172,36 @@ macro_rules! write_batch {
 
             // The counters of stored posts follow the history, which now holds the batch:
             // each counter the batch observed takes the value of its latest observation.
-            // The copy is only current if no other writer adds observations of these posts
-            // meanwhile; writers of one user queue behind each other on the data-version
-            // row locked above.
+            // Counters stored in the form tally writes are merged with those values; a post
+            // with none stored, or with text tally cannot read, has them all rebuilt from
+            // its history. This holds only if no other writer adds observations of these
+            // posts meanwhile; writers of one user queue behind each other on the
+            // data-version row locked above.
             let mut touched: Vec<(i64, &'static str)> = other_rows
                 .iter()
                 .map(|row| (row.post_id, row.metric))
                 .collect();
             touched.dedup();
             if !touched.is_empty() {
-                let latest = BulkWrite::latest_values(&mut *c, &touched)?;
                 let mut stored_posts: Vec<i64> =
                     touched.iter().map(|(post_id, _)| *post_id).collect();
                 stored_posts.dedup();
-                let mut stored: Vec<(i64, Option<StoredCounters>)> =
-                    Vec::with_capacity(stored_posts.len());
+                let mut stored: Vec<(i64, Option<String>)> = Vec::with_capacity(stored_posts.len());
                 for chunk in stored_posts.chunks(LOOKUP_CHUNK) {
                     stored.extend(
                         posts::table
                             .filter(posts::id.eq_any(chunk))
                             .select((posts::id, posts::counters))
-                            .load::<(i64, Option<StoredCounters>)>(c)?,
+                            .load::<(i64, Option<String>)>(c)?,
                     );
                 }
-                let changed = changed_counters(stored, &touched, &latest);
+                let (readable, unreadable) = readable_counters(stored);
+                let latest = BulkWrite::latest_values(&mut *c, &touched)?;
+                let mut changed = changed_counters(readable, &touched, &latest);
+                changed.extend(rebuilt_counters(BulkWrite::latest_of_posts(
+                    &mut *c,
+                    &unreadable,
+                )?)?);
                 BulkWrite::set_counters(&mut *c, &changed)?;
             }
 
@@ -450,11 +456,33 @@ fn batch_counters<'a>(
         .collect())
 }
 
+/// Stored counters split into those in the form tally writes, parsed, and the ids of posts
+/// whose counters are missing or unreadable (written from outside, or by another version).
+fn readable_counters(stored: Vec<(i64, Option<String>)>) -> (Vec<(i64, StoredCounters)>, Vec<i64>) {
+    let mut readable = Vec::with_capacity(stored.len());
+    let mut unreadable = Vec::new();
+    for (post_id, text) in stored {
+        match text.as_deref().map(StoredCounters::parse) {
+            Some(Ok(counters)) => readable.push((post_id, counters)),
+            Some(Err(error)) => {
+                tracing::warn!(
+                    post_id,
+                    %error,
+                    "rebuilding a post's unreadable counters from its history"
+                );
+                unreadable.push(post_id);
+            }
+            None => unreadable.push(post_id),
+        }
+    }
+    (readable, unreadable)
+}
+
 /// The counters of stored posts that change, as the text of `posts.counters`: each post's
 /// `stored` counters, with the `latest` stored value of each (post, metric) pair of
 /// `touched` (the two in the same order). Posts whose counters stay the same are left out.
 fn changed_counters(
-    stored: Vec<(i64, Option<StoredCounters>)>,
+    stored: Vec<(i64, StoredCounters)>,
     touched: &[(i64, &'static str)],
     latest: &[Option<i64>],
 ) -> Vec<(i64, String)> {
@@ -470,12 +498,29 @@ fn changed_counters(
     stored
         .into_iter()
         .filter_map(|(post_id, counters)| {
-            let before = counters.unwrap_or_default().by_name();
+            let before = counters.by_name();
             let mut after = before.clone();
             after.extend(latest_of.get(&post_id)?.iter().copied());
             (after != before).then(|| (post_id, counters_text(after)))
         })
         .collect()
+}
+
+/// The text of `posts.counters` of each post in `latest`, its counters' latest values as
+/// (post, metric, value) rows.
+fn rebuilt_counters(latest: Vec<(i64, String, i64)>) -> StoreResult<Vec<(i64, String)>> {
+    let mut counters: BTreeMap<i64, BTreeMap<&'static str, u64>> = BTreeMap::new();
+    for (post_id, metric, value) in latest {
+        let metric = metric.parse::<PostMetric>()?.as_str();
+        counters
+            .entry(post_id)
+            .or_default()
+            .insert(metric, from_db_count(value));
+    }
+    Ok(counters
+        .into_iter()
+        .map(|(post_id, counters)| (post_id, counters_text(counters)))
+        .collect())
 }
 
 /// The batch's posts with one record per platform id; a later record of the same id wins,
@@ -526,7 +571,7 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_copy_of_counters_takes_each_counters_latest_value_in_name_order() {
+    fn a_batchs_counters_take_each_counters_latest_value_in_name_order() {
         let batch = IngestBatch {
             engagement: vec![
                 engagement("a", EngagementKind::Like, 9, "2026-05-02T00:00:00Z"),
@@ -549,7 +594,7 @@ mod tests {
             }],
             ..IngestBatch::default()
         };
-        // Only the posts asked for get a copy; "c" has no counters in the batch.
+        // Only the posts asked for get counters; "c" has none in the batch.
         let posts = [record("a"), record("b"), record("c")];
         let asked: Vec<&PostRecord> = posts.iter().collect();
         let counters = batch_counters(&batch, &asked).unwrap_or_default();
@@ -564,7 +609,7 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_copy_refuses_what_the_store_refuses() {
+    fn a_batchs_counters_refuse_what_the_store_refuses() {
         let batch = IngestBatch {
             engagement: vec![engagement(
                 "a",

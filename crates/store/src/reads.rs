@@ -165,7 +165,7 @@ impl AnalyticsStore for DieselStore {
     fn row_counts(&self, user: UserId) -> StoreResult<RowCounts> {
         let mut conn = self.connection()?;
         let user = user.get();
-        let (counts, counters) = with_connection!(&mut *conn, |c| {
+        let counts = with_connection!(&mut *conn, |c| {
             let accounts: i64 = accounts::table
                 .filter(accounts::user_id.eq(user))
                 .count()
@@ -183,18 +183,31 @@ impl AnalyticsStore for DieselStore {
                 .filter(account_daily_metrics::user_id.eq(user))
                 .count()
                 .get_result(c)?;
-            let counters: Vec<Option<StoredCounters>> = posts::table
+            // One more counter than commas in each post's `metric=value` list.
+            let counters: Option<i64> = posts::table
                 .filter(posts::user_id.eq(user))
-                .select(posts::counters)
-                .load(c)?;
-            Ok::<_, diesel::result::Error>(([accounts, posts, observations, daily], counters))
+                .filter(posts::counters.is_not_null())
+                .select(diesel::dsl::sql::<
+                    diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
+                >(
+                    "SUM(length(counters) - length(replace(counters, ',', '')) + 1)",
+                ))
+                .get_result(c)?;
+            Ok::<_, diesel::result::Error>([
+                accounts,
+                posts,
+                observations,
+                counters.unwrap_or(0),
+                daily,
+            ])
         })?;
-        let [accounts, posts, observations, daily_metrics] = counts.map(from_db_count);
-        let latest_counters = counters
-            .iter()
-            .flatten()
-            .map(|counters| (counters.engagement.len() + counters.performance.len()) as u64)
-            .sum();
+        let [
+            accounts,
+            posts,
+            observations,
+            latest_counters,
+            daily_metrics,
+        ] = counts.map(from_db_count);
         Ok(RowCounts {
             accounts,
             posts,

@@ -177,15 +177,22 @@ impl AccountStore for DieselStore {
         let mut conn = self.connection()?;
         let deleted: usize = with_connection!(&mut *conn, |c| {
             c.write_transaction(|c| {
-                let deleted = diesel::delete(
-                    accounts::table
-                        .filter(accounts::id.eq(account.get()))
-                        .filter(accounts::user_id.eq(user.get())),
-                )
-                .execute(c)?;
-                if deleted > 0 {
-                    bump_data_version!(&mut *c, user.get())?;
+                let owned = accounts::table
+                    .filter(accounts::id.eq(account.get()))
+                    .filter(accounts::user_id.eq(user.get()));
+                if owned
+                    .select(accounts::id)
+                    .first::<i64>(c)
+                    .optional()?
+                    .is_none()
+                {
+                    return Ok(0);
                 }
+                // The version row first, as every writer of the user's rows locks it: an
+                // ingest of this account holds it, then waits on nothing this transaction
+                // holds, so the deletion queues behind it instead of deadlocking.
+                bump_data_version!(&mut *c, user.get())?;
+                let deleted = diesel::delete(owned).execute(c)?;
                 Ok::<_, diesel::result::Error>(deleted)
             })
         })?;

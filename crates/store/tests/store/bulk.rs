@@ -1,5 +1,5 @@
 //! Batches larger than any one statement used to hold: every observation is stored once,
-//! a resent batch changes nothing, and the roll-up keeps each counter's latest value.
+//! a resent batch changes nothing, and each post keeps its counters' latest values.
 
 use tally_domain::{EngagementKind, IngestBatch};
 use tally_store::{AnalyticsStore, IngestStore};

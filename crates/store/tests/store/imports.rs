@@ -1,12 +1,12 @@
 //! The all-or-nothing write path that imports use.
 
-use tally_domain::{Platform, UserId};
+use tally_domain::{AccountMetric, DateRange, EngagementKind, IngestBatch, Platform, UserId};
 use tally_store::{
     AccountStore, AnalyticsStore, IMPORTED_HANDLE, ImportStore, ImportTarget, StoreError,
     backend_tests,
 };
 
-use crate::fixtures::{account_of, new_user, post, posts_only};
+use crate::fixtures::{account_of, daily, day, engagement, new_user, post, posts_only, read_post};
 
 fn target(user: UserId, platform: Platform, handle: Option<&str>) -> ImportTarget {
     ImportTarget {
@@ -111,6 +111,65 @@ backend_tests!(
             store.row_counts(user).unwrap().posts,
             1,
             "the post is stored once"
+        );
+    }
+);
+
+backend_tests!(
+    later_batches_of_one_import_build_on_the_earlier_ones,
+    |db| {
+        let store = db.store();
+        let existing = account_of(&store, 33, Platform::Mastodon, "test_creator");
+        let user = existing.user_id;
+        let mastodon = target(user, Platform::Mastodon, None);
+        let followers =
+            |value, observed_at| daily("2026-05-02", AccountMetric::Followers, value, observed_at);
+        store
+            .ingest_atomically(&mut |writer| {
+                // A file of posts, then two files of their counters and of a daily figure.
+                writer.write(
+                    &mastodon,
+                    &posts_only(vec![post("a", "2026-05-01T10:00:00Z")]),
+                )?;
+                let first = IngestBatch {
+                    engagement: vec![
+                        engagement("a", EngagementKind::Like, 5, "2026-05-02T10:00:00Z"),
+                        engagement("a", EngagementKind::Share, 2, "2026-05-02T10:00:00Z"),
+                    ],
+                    account_metrics: vec![followers(100, "2026-05-02T23:00:00Z")],
+                    ..IngestBatch::default()
+                };
+                writer.write(&mastodon, &first)?;
+                let second = IngestBatch {
+                    engagement: vec![
+                        // Earlier than the stored like, at the stored share's instant with
+                        // another value, and a later like.
+                        engagement("a", EngagementKind::Like, 4, "2026-05-01T20:00:00Z"),
+                        engagement("a", EngagementKind::Share, 8, "2026-05-02T10:00:00Z"),
+                        engagement("a", EngagementKind::Like, 7, "2026-05-03T10:00:00Z"),
+                    ],
+                    account_metrics: vec![followers(90, "2026-05-02T20:00:00Z")],
+                    ..IngestBatch::default()
+                };
+                writer.write(&mastodon, &second)?;
+                Ok(())
+            })
+            .unwrap();
+
+        let stored = read_post(&store, user, "a");
+        assert_eq!(stored.engagement.get(&EngagementKind::Like), Some(&7));
+        assert_eq!(
+            stored.engagement.get(&EngagementKind::Share),
+            Some(&2),
+            "the history keeps the value stored first for an instant, and so do the counters"
+        );
+        assert_eq!(store.post_history(stored.id).unwrap().len(), 4);
+        let range = DateRange::new(day("2026-05-02"), day("2026-05-02")).unwrap();
+        let figures = store.daily_metrics(user, range, &[]).unwrap();
+        assert_eq!(figures.len(), 1, "{figures:?}");
+        assert_eq!(
+            figures[0].value, 100,
+            "the older figure of the later file loses"
         );
     }
 );

@@ -1,14 +1,14 @@
 //! The batched write path: summaries, idempotency, atomicity, large and repetitive batches.
 
 use tally_domain::{
-    AccountId, AccountMetric, ContentType, EngagementKind, IngestBatch, PerformanceMetric,
-    Platform, PostRecord,
+    AccountId, AccountMetric, ContentType, DateRange, EngagementKind, IngestBatch,
+    PerformanceMetric, Platform, PostRecord,
 };
 use tally_store::{AnalyticsStore, IngestStore, IngestSummary, RowCounts, StoreError};
 
 use crate::fixtures::{
-    account_of, all_posts, counts, creator, daily, engagement, only_accounts, performance, post,
-    posts_only, read_post, read_posts,
+    account_of, all_posts, counts, creator, daily, day, engagement, only_accounts, performance,
+    post, posts_only, read_post, read_posts,
 };
 
 /// Three posts, six observations of five counters, and three daily figures.
@@ -399,6 +399,7 @@ fn overlapping_batch(hour: u32, base: u64) -> IngestBatch {
                 ]
             })
             .collect(),
+        account_metrics: vec![daily("2026-05-02", AccountMetric::Followers, base, &when)],
         ..IngestBatch::default()
     }
 }
@@ -445,6 +446,18 @@ tally_store::backend_tests!(
                 assert_eq!(post.engagement.get(&EngagementKind::Share), Some(&500));
                 assert_eq!(store.post_history(post.id).unwrap().len(), 4);
             }
+            let range = DateRange::new(day("2026-05-02"), day("2026-05-02")).unwrap();
+            let figures: Vec<_> = store
+                .daily_metrics(account.user_id, range, &[])
+                .unwrap()
+                .into_iter()
+                .filter(|figure| figure.account_id == target.id)
+                .collect();
+            assert_eq!(figures.len(), 1, "round {round}: {figures:?}");
+            assert_eq!(
+                figures[0].value, 500,
+                "round {round}: the later figure wins"
+            );
         }
     }
 );

@@ -1,5 +1,5 @@
-//! Counter rows (observations and latest values) only ever belong to a stored post, and go
-//! with it: whatever writes them, and while another connection writes.
+//! Observations only ever belong to a stored post, and posts and daily figures to a stored
+//! account, and they go with it: whatever writes them, and while another connection writes.
 
 use std::sync::mpsc;
 use std::thread;
@@ -406,4 +406,53 @@ fn accounts_are_deleted_only_at_read_committed() {
     drop(conn);
     assert_eq!(count(&store, "accounts"), 1);
     assert_eq!(account_rows(&store), [1, 1, 1]);
+}
+
+/// Deleting an account while a writer of its user is half-way: the deletion locks the
+/// user's data-version row first, as every writer does, so it waits for the writer instead
+/// of holding the account that the writer's next statement needs (a deadlock).
+#[test]
+fn deleting_an_account_queues_behind_a_writer_of_its_user() {
+    let Some(db) =
+        tally_store::testing::TestDatabase::create(tally_store::testing::Backend::Postgres)
+    else {
+        return;
+    };
+    let store = db.store();
+    let (account, _) = one_post_with_a_like(&store);
+    let (user, id) = (account.user_id.get(), account.id.get());
+
+    let mut writer = store.connection().unwrap();
+    execute(&mut writer, "BEGIN").unwrap();
+    execute(
+        &mut writer,
+        &format!("UPDATE user_data_versions SET version = version + 1 WHERE user_id = {user}"),
+    )
+    .unwrap();
+
+    let (done, finished) = mpsc::channel();
+    let deleter_store = store.clone();
+    let deleter = thread::spawn(move || {
+        let deleted = deleter_store.delete_account(tally_domain::UserId(user), account.id);
+        done.send(()).unwrap();
+        deleted
+    });
+    assert!(
+        finished.recv_timeout(Duration::from_millis(500)).is_err(),
+        "the deletion went ahead while a writer of the user was half-way"
+    );
+    let stored = execute(
+        &mut writer,
+        &format!(
+            "INSERT INTO posts (account_id, user_id, platform, external_id, content_type, \
+             published_at) VALUES ({id}, {user}, 'mastodon', 'late', 'text', \
+             '2026-05-03 00:00:00')"
+        ),
+    );
+    assert_eq!(stored.unwrap(), 1, "the writer goes on");
+    execute(&mut writer, "COMMIT").unwrap();
+    assert!(deleter.join().unwrap().unwrap());
+    drop(writer);
+    assert_eq!(count(&store, "accounts"), 0);
+    assert_eq!(account_rows(&store), [0, 0, 0]);
 }

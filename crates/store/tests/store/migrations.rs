@@ -1,13 +1,13 @@
 //! Migrations apply, revert and apply again, and an up-to-date database is left alone.
 
 use diesel::connection::SimpleConnection;
-use tally_domain::{EngagementKind, IngestBatch, Platform};
+use tally_domain::{EngagementKind, IngestBatch, PerformanceMetric, Platform};
 use tally_store::testing::TestDatabase;
 use tally_store::{AccountStore, DbConnection, DieselStore, Health, IngestStore};
 
 use crate::fixtures::{
-    account_of, counts, creator, execute_sql, new_user, one_post_with_a_like, only_accounts, post,
-    posts_only, read_posts,
+    account_of, counts, creator, engagement, execute_sql, new_user, one_post_with_a_like,
+    only_accounts, performance, post, posts_only, read_posts,
 };
 
 /// Whether the `users` table can be queried on this connection.
@@ -195,3 +195,73 @@ fn postgres_connections_dropped_by_the_server_are_replaced() {
             .expect("a dropped connection is replaced, not reused");
     }
 }
+
+tally_store::backend_tests!(
+    reverting_to_the_roll_up_table_rebuilds_it_from_the_history,
+    |db| {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        fn count(conn: &mut DbConnection, query: &str) -> i64 {
+            use diesel::RunQueryDsl;
+            let found: Count = match conn {
+                DbConnection::Sqlite(c) => diesel::sql_query(query).get_result(c),
+                DbConnection::Postgres(c) => diesel::sql_query(query).get_result(c),
+            }
+            .unwrap();
+            found.n
+        }
+
+        let store = db.store();
+        let account = creator(&store);
+        // Two counters, each observed out of order.
+        let batch = IngestBatch {
+            posts: vec![post("p1", "2026-05-01T10:00:00Z")],
+            engagement: vec![
+                engagement("p1", EngagementKind::Like, 9, "2026-05-03T00:00:00Z"),
+                engagement("p1", EngagementKind::Like, 5, "2026-05-02T00:00:00Z"),
+            ],
+            performance: vec![
+                performance("p1", PerformanceMetric::Reach, 80, "2026-05-04T00:00:00Z"),
+                performance("p1", PerformanceMetric::Reach, 70, "2026-05-01T12:00:00Z"),
+            ],
+            ..IngestBatch::default()
+        };
+        store.ingest(account.id, &batch).unwrap();
+        let before = read_posts(&store, account.user_id);
+
+        let mut conn = connect(&db);
+        while execute_sql(&mut conn, "SELECT 1 FROM post_metrics").is_err() {
+            conn.revert_last_migration().unwrap();
+        }
+        assert_eq!(
+            count(&mut conn, "SELECT COUNT(*) AS n FROM post_metrics"),
+            2
+        );
+        let latest = "SELECT COUNT(*) AS n FROM post_metrics AS m WHERE \
+             (m.metric = 'like' AND m.value = 9) OR (m.metric = 'reach' AND m.value = 80)";
+        assert_eq!(count(&mut conn, latest), 2, "each counter's latest value");
+        let at_latest = "SELECT COUNT(*) AS n FROM post_metrics AS m WHERE m.observed_at = \
+             (SELECT max(o.observed_at) FROM post_observations AS o \
+              WHERE o.post_id = m.post_id AND o.metric = m.metric)";
+        assert_eq!(
+            count(&mut conn, at_latest),
+            2,
+            "with the time it was observed"
+        );
+        // The roll-up refers to stored posts again.
+        let orphan = execute_sql(
+            &mut conn,
+            "INSERT INTO post_metrics (post_id, metric, observed_at, value) \
+             VALUES (123456, 'like', '2026-05-05 00:00:00', 1)",
+        );
+        assert!(orphan.is_err(), "{orphan:?}");
+
+        assert!(conn.run_migrations().unwrap() > 0);
+        assert!(execute_sql(&mut conn, "SELECT 1 FROM post_metrics").is_err());
+        drop(conn);
+        assert_eq!(read_posts(&store, account.user_id), before);
+    }
+);

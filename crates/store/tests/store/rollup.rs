@@ -7,7 +7,9 @@ use tally_domain::{
 };
 use tally_store::{AnalyticsStore, IngestStore, PostQuery};
 
-use crate::fixtures::{at, creator, daily, day, engagement, performance, post, read_post};
+use crate::fixtures::{
+    at, creator, daily, day, engagement, execute_sql, performance, post, read_post,
+};
 
 fn observations(
     engagement: Vec<tally_domain::EngagementRecord>,
@@ -101,6 +103,11 @@ tally_store::backend_tests!(only_a_later_observation_replaces_the_latest_value, 
     store.ingest(account.id, &mixed).unwrap();
     let stored = read_post(&store, user, "p1");
     assert_eq!(stored.engagement.get(&EngagementKind::Like), Some(&40));
+    assert_eq!(
+        stored.performance.get(&PerformanceMetric::Reach),
+        Some(&900),
+        "a counter the batch did not observe keeps its value"
+    );
 });
 
 tally_store::backend_tests!(
@@ -338,3 +345,61 @@ tally_store::backend_tests!(instants_keep_exactly_microseconds, |db| {
         1
     );
 });
+
+tally_store::backend_tests!(
+    counters_missing_or_unreadable_are_rebuilt_from_the_history,
+    |db| {
+        let store = db.store();
+        let account = creator(&store);
+        let user = account.user_id;
+        let like_and_reach = observations(
+            vec![engagement(
+                "p1",
+                EngagementKind::Like,
+                3,
+                "2026-05-02T00:00:00Z",
+            )],
+            vec![performance(
+                "p1",
+                PerformanceMetric::Reach,
+                70,
+                "2026-05-02T00:00:00Z",
+            )],
+        );
+        let mut batch = like_and_reach;
+        batch.posts = vec![post("p1", "2026-05-01T12:00:00Z")];
+        store.ingest(account.id, &batch).unwrap();
+
+        for (round, (stored_text, kind)) in [
+            ("'like=oops'", EngagementKind::Share),
+            ("NULL", EngagementKind::Comment),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut conn = store.connection().unwrap();
+            execute_sql(
+                &mut conn,
+                &format!("UPDATE posts SET counters = {stored_text}"),
+            )
+            .unwrap();
+            drop(conn);
+            let later = format!("2026-05-0{}T00:00:00Z", round + 3);
+            let one_more = observations(vec![engagement("p1", kind, 4, &later)], Vec::new());
+            store.ingest(account.id, &one_more).unwrap();
+
+            let stored = read_post(&store, user, "p1");
+            assert_eq!(
+                stored.engagement.get(&EngagementKind::Like),
+                Some(&3),
+                "{stored_text}"
+            );
+            assert_eq!(stored.engagement.get(&kind), Some(&4), "{stored_text}");
+            assert_eq!(
+                stored.performance.get(&PerformanceMetric::Reach),
+                Some(&70),
+                "{stored_text}"
+            );
+        }
+    }
+);
