@@ -111,7 +111,11 @@ impl IngestBatch {
 /// it could collide with an instant that really is that second, and SQLite would keep text
 /// no other instant compares to correctly.
 pub fn truncate_to_micros(instant: DateTime<Utc>) -> DateTime<Utc> {
-    let nanos = instant.nanosecond().min(999_999_999);
+    let nanos = instant.nanosecond();
+    if nanos.is_multiple_of(1_000) && nanos < 1_000_000_000 {
+        return instant;
+    }
+    let nanos = nanos.min(999_999_999);
     instant
         .with_nanosecond(nanos - nanos % 1_000)
         .unwrap_or(instant)

@@ -107,57 +107,79 @@ macro_rules! write_batch {
                         .map(|record| record.post_external_id.as_str()),
                 )
                 .collect();
+            // Posts created above are known; the others are looked up. Records of one post
+            // usually come together, so runs collapse first and each run resolves once.
+            wanted.dedup();
+            let mut post_ids: HashMap<&str, i64> = created
+                .iter()
+                .map(|(id, external_id)| (external_id.as_str(), *id))
+                .collect();
+            wanted.retain(|external_id| !post_ids.contains_key(external_id));
             wanted.sort_unstable();
             wanted.dedup();
-            let mut post_ids: HashMap<String, i64> = HashMap::with_capacity(wanted.len());
+            let mut found: Vec<(String, i64)> = Vec::with_capacity(wanted.len());
             for chunk in wanted.chunks(LOOKUP_CHUNK) {
-                let found: Vec<(String, i64)> = posts::table
-                    .filter(posts::account_id.eq(account.get()))
-                    .filter(posts::external_id.eq_any(chunk))
-                    .select((posts::external_id, posts::id))
-                    .load(c)?;
-                post_ids.extend(found);
+                found.extend(
+                    posts::table
+                        .filter(posts::account_id.eq(account.get()))
+                        .filter(posts::external_id.eq_any(chunk))
+                        .select((posts::external_id, posts::id))
+                        .load::<(String, i64)>(c)?,
+                );
             }
-            let post_id_of = |external_id: &str| {
-                post_ids
-                    .get(external_id)
-                    .copied()
-                    .ok_or_else(|| StoreError::UnknownPost {
-                        account,
-                        external_id: external_id.to_owned(),
-                    })
+            post_ids.extend(
+                found
+                    .iter()
+                    .map(|(external_id, id)| (external_id.as_str(), *id)),
+            );
+            let mut last_post: Option<(&str, i64)> = None;
+            let mut post_id_of = |external_id: &str| -> StoreResult<i64> {
+                match last_post {
+                    Some((last, id)) if last == external_id => Ok(id),
+                    _ => {
+                        let (&known, &id) =
+                            post_ids.get_key_value(external_id).ok_or_else(|| {
+                                StoreError::UnknownPost {
+                                    account,
+                                    external_id: external_id.to_owned(),
+                                }
+                            })?;
+                        last_post = Some((known, id));
+                        Ok(id)
+                    }
+                }
             };
 
-            // Observations, deduplicated by their natural key.
-            let mut observations: BTreeMap<(i64, &'static str, NaiveDateTime), i64> =
-                BTreeMap::new();
+            // Observations in the order of their natural key (post, metric, time), each key
+            // once: of records with the same key the later one wins, as the sort is stable.
+            let mut observations: Vec<ObservationInsert> =
+                Vec::with_capacity(batch.engagement.len() + batch.performance.len());
             for record in &batch.engagement {
-                let key = (
-                    post_id_of(&record.post_external_id)?,
-                    PostMetric::Engagement(record.kind).as_str(),
-                    to_db_time(record.observed_at),
-                );
-                observations.insert(key, to_db_count(record.count, record.kind.as_str())?);
+                observations.push(ObservationInsert {
+                    post_id: post_id_of(&record.post_external_id)?,
+                    metric: PostMetric::Engagement(record.kind).as_str(),
+                    observed_at: to_db_time(record.observed_at),
+                    value: to_db_count(record.count, record.kind.as_str())?,
+                });
             }
             for record in &batch.performance {
-                let key = (
-                    post_id_of(&record.post_external_id)?,
-                    PostMetric::Performance(record.metric).as_str(),
-                    to_db_time(record.observed_at),
-                );
-                observations.insert(key, to_db_count(record.value, record.metric.as_str())?);
+                observations.push(ObservationInsert {
+                    post_id: post_id_of(&record.post_external_id)?,
+                    metric: PostMetric::Performance(record.metric).as_str(),
+                    observed_at: to_db_time(record.observed_at),
+                    value: to_db_count(record.value, record.metric.as_str())?,
+                });
             }
-            let observations: Vec<ObservationInsert> = observations
-                .into_iter()
-                .map(
-                    |((post_id, metric, observed_at), value)| ObservationInsert {
-                        post_id,
-                        metric,
-                        observed_at,
-                        value,
-                    },
-                )
-                .collect();
+            let key = |row: &ObservationInsert| (row.post_id, row.metric, row.observed_at);
+            observations.sort_by(|a, b| key(a).cmp(&key(b)));
+            let mut unique: Vec<ObservationInsert> = Vec::with_capacity(observations.len());
+            for row in observations {
+                match unique.last_mut() {
+                    Some(last) if key(last) == key(&row) => *last = row,
+                    _ => unique.push(row),
+                }
+            }
+            let observations = unique;
             // Posts this transaction created have no stored observations: no other writer
             // can add any before it commits. Their rows are inserted as they are, and their
             // counters went in with the posts; the others' are merged with what is stored.
@@ -426,26 +448,26 @@ fn batch_counters<'a>(
         .iter()
         .map(|post| (post.external_id.as_str(), BTreeMap::new()))
         .collect();
-    let engagement = batch.engagement.iter().map(|record| {
-        let metric = PostMetric::Engagement(record.kind).as_str();
-        let count = to_db_count(record.count, record.kind.as_str());
-        (&record.post_external_id, metric, record.observed_at, count)
-    });
-    let performance = batch.performance.iter().map(|record| {
-        let metric = PostMetric::Performance(record.metric).as_str();
-        let value = to_db_count(record.value, record.metric.as_str());
-        (&record.post_external_id, metric, record.observed_at, value)
-    });
-    for (post, metric, observed_at, value) in engagement.chain(performance) {
-        let (observed_at, value) = (to_db_time(observed_at), value?);
-        let Some(counters) = latest.get_mut(post.as_str()) else {
-            continue;
-        };
-        let slot = counters.entry(metric).or_insert((observed_at, value));
-        if observed_at >= slot.0 {
-            *slot = (observed_at, value);
-        }
-    }
+    fold_latest(
+        &mut latest,
+        &batch.engagement,
+        |record| &record.post_external_id,
+        |record| {
+            let metric = PostMetric::Engagement(record.kind).as_str();
+            let count = to_db_count(record.count, record.kind.as_str())?;
+            Ok((metric, to_db_time(record.observed_at), count))
+        },
+    )?;
+    fold_latest(
+        &mut latest,
+        &batch.performance,
+        |record| &record.post_external_id,
+        |record| {
+            let metric = PostMetric::Performance(record.metric).as_str();
+            let value = to_db_count(record.value, record.metric.as_str())?;
+            Ok((metric, to_db_time(record.observed_at), value))
+        },
+    )?;
     Ok(latest
         .into_iter()
         .filter(|(_, counters)| !counters.is_empty())
@@ -454,6 +476,30 @@ fn batch_counters<'a>(
             (post, text)
         })
         .collect())
+}
+
+/// Folds `records` into the latest value of each counter of each post in `latest`; records
+/// of other posts are only checked. Records of one post usually come together, so each run
+/// of them looks its post up once.
+fn fold_latest<'a, R>(
+    latest: &mut HashMap<&'a str, BTreeMap<&'static str, (NaiveDateTime, i64)>>,
+    records: &'a [R],
+    post: impl Fn(&R) -> &String,
+    counter: impl Fn(&R) -> StoreResult<(&'static str, NaiveDateTime, i64)>,
+) -> StoreResult<()> {
+    for run in records.chunk_by(|a, b| post(a) == post(b)) {
+        let mut counters = latest.get_mut(post(&run[0]).as_str());
+        for record in run {
+            let (metric, observed_at, value) = counter(record)?;
+            if let Some(counters) = counters.as_mut() {
+                let slot = counters.entry(metric).or_insert((observed_at, value));
+                if observed_at >= slot.0 {
+                    *slot = (observed_at, value);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Stored counters split into those in the form tally writes, parsed, and the ids of posts

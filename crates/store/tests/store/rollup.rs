@@ -403,3 +403,55 @@ tally_store::backend_tests!(
         }
     }
 );
+
+tally_store::backend_tests!(
+    of_records_at_one_stored_instant_in_a_batch_the_later_wins,
+    |db| {
+        let store = db.store();
+        let account = creator(&store);
+        let user = account.user_id;
+        // Records of two posts interleaved; p1's two likes share a stored instant.
+        let records = |first: u64, second: u64, when: &str, just_after: &str| {
+            vec![
+                engagement("p1", EngagementKind::Like, first, when),
+                engagement("p2", EngagementKind::Like, 1, when),
+                engagement("p1", EngagementKind::Like, second, just_after),
+            ]
+        };
+        let mut batch = observations(
+            records(3, 5, "2026-05-02T00:00:00Z", "2026-05-02T00:00:00.0000001Z"),
+            Vec::new(),
+        );
+        batch.posts = vec![
+            post("p1", "2026-05-01T12:00:00Z"),
+            post("p2", "2026-05-01T12:00:00Z"),
+        ];
+        let summary = store.ingest(account.id, &batch).unwrap();
+        assert_eq!(summary.observations_created, 2);
+        let stored = read_post(&store, user, "p1");
+        assert_eq!(
+            stored.engagement.get(&EngagementKind::Like),
+            Some(&5),
+            "new post"
+        );
+        let history = store.post_history(stored.id).unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].value, 5);
+
+        // The same for a stored post, at a later instant.
+        let later = observations(
+            records(7, 6, "2026-05-03T00:00:00Z", "2026-05-03T00:00:00.0000009Z"),
+            Vec::new(),
+        );
+        store.ingest(account.id, &later).unwrap();
+        let stored = read_post(&store, user, "p1");
+        assert_eq!(
+            stored.engagement.get(&EngagementKind::Like),
+            Some(&6),
+            "stored post"
+        );
+        let history = store.post_history(stored.id).unwrap();
+        assert_eq!(history.len(), 2);
+        assert!(history.iter().any(|observation| observation.value == 6));
+    }
+);
