@@ -152,6 +152,10 @@ macro_rules! write_batch {
 
             // Observations in the order of their natural key (post, metric, time), each key
             // once: of records with the same key the later one wins, as the sort is stable.
+            // TODO: across batches the value stored first for an instant stays, so an import
+            // that splits one file into several batches (its rows change account) keeps the
+            // first or the last of such duplicates depending on where the file changes
+            // account. One rule needs the tie rule of `batch_counters` changed with it.
             let mut observations: Vec<ObservationInsert> =
                 Vec::with_capacity(batch.engagement.len() + batch.performance.len());
             for record in &batch.engagement {

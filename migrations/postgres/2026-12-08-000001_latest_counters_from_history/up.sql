@@ -4,6 +4,16 @@
 -- roll-up table doubled every write of a new counter and is no longer read. Dropping it
 -- drops its triggers; the functions that deleted and emptied it with the posts now leave
 -- it out.
+
+-- A last copy from the roll-up first, for rows a process older than posts.counters wrote.
+UPDATE posts SET counters = latest.counters
+FROM (
+    SELECT post_id, string_agg(metric || '=' || value, ',' ORDER BY metric COLLATE "C") AS counters
+    FROM post_metrics
+    GROUP BY post_id
+) AS latest
+WHERE posts.id = latest.post_id AND posts.counters IS DISTINCT FROM latest.counters;
+
 DROP TABLE post_metrics;
 
 CREATE OR REPLACE FUNCTION tally_delete_counters_of_deleted_posts() RETURNS trigger

@@ -13,7 +13,9 @@ ALTER TABLE account_daily_metrics DROP CONSTRAINT account_daily_metrics_account_
 
 -- After a statement stores posts or daily figures: every account they name must exist, and
 -- is locked as a foreign key would lock it (FOR KEY SHARE), so that it cannot be deleted
--- until the writing transaction ends; its deletion then removes the new rows too.
+-- until the writing transaction ends; its deletion then removes the new rows too. Only rows
+-- of accounts itself count, not of a table inheriting from it, whose deletions would not
+-- reach the trigger below.
 CREATE FUNCTION tally_rows_need_their_accounts() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
@@ -22,7 +24,7 @@ DECLARE
 BEGIN
     named := ARRAY(SELECT account_id FROM added GROUP BY account_id);
     SELECT count(*) INTO present FROM (
-        SELECT 1 FROM accounts WHERE id = ANY (named) FOR KEY SHARE
+        SELECT 1 FROM ONLY accounts WHERE id = ANY (named) FOR KEY SHARE
     ) AS locked;
     IF present < cardinality(named) THEN
         RAISE EXCEPTION 'insert on table "%" refers to an account that does not exist',

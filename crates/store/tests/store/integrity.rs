@@ -456,3 +456,51 @@ fn deleting_an_account_queues_behind_a_writer_of_its_user() {
     assert_eq!(count(&store, "accounts"), 0);
     assert_eq!(account_rows(&store), [0, 0, 0]);
 }
+
+/// Rows of a table that inherits from `accounts` or `posts` are not accounts or posts: their
+/// deletion would not reach the triggers that delete what belongs to them.
+#[test]
+fn rows_of_inheriting_tables_are_not_accounts_or_posts() {
+    let Some(db) =
+        tally_store::testing::TestDatabase::create(tally_store::testing::Backend::Postgres)
+    else {
+        return;
+    };
+    let store = db.store();
+    let (account, _) = one_post_with_a_like(&store);
+    let (user, id) = (account.user_id.get(), account.id.get());
+    let mut conn = store.connection().unwrap();
+    for statement in [
+        "CREATE TABLE stray_accounts () INHERITS (accounts)".to_owned(),
+        "CREATE TABLE stray_posts () INHERITS (posts)".to_owned(),
+        format!(
+            "INSERT INTO stray_accounts (id, user_id, platform, handle, created_at) \
+             VALUES (777777, {user}, 'mastodon', 'stray', '2026-05-01 00:00:00')"
+        ),
+        format!(
+            "INSERT INTO stray_posts (id, account_id, user_id, platform, external_id, \
+             content_type, published_at) VALUES (888888, {id}, {user}, 'mastodon', 'stray', \
+             'text', '2026-05-01 00:00:00')"
+        ),
+    ] {
+        execute(&mut conn, &statement).unwrap();
+    }
+    for statement in [
+        format!(
+            "INSERT INTO posts (account_id, user_id, platform, external_id, content_type, \
+             published_at) VALUES (777777, {user}, 'mastodon', 'orphan', 'text', \
+             '2026-05-03 00:00:00')"
+        ),
+        "INSERT INTO post_observations (post_id, metric, observed_at, value) \
+         VALUES (888888, 'like', '2026-05-03 00:00:00', 1)"
+            .to_owned(),
+    ] {
+        assert!(
+            is_foreign_key_violation(execute(&mut conn, &statement)),
+            "{statement}"
+        );
+    }
+    drop(conn);
+    assert_eq!(count(&store, "ONLY posts"), 1);
+    assert_eq!(count(&store, "post_observations"), 1);
+}

@@ -251,6 +251,9 @@ tally_store::backend_tests!(
             2,
             "with the time it was observed"
         );
+        // A post written by a process older than the counters on the post row gets them
+        // back from the roll-up before it is dropped again.
+        execute_sql(&mut conn, "UPDATE posts SET counters = NULL").unwrap();
         // The roll-up refers to stored posts again.
         let orphan = execute_sql(
             &mut conn,
