@@ -260,6 +260,50 @@ fn account_rows(store: &DieselStore) -> [i64; 3] {
     ["posts", "post_observations", "account_daily_metrics"].map(|table| count(store, table))
 }
 
+/// An insert of one more post of `account`, as a tool other than tally would write it.
+fn late_post(account: &tally_domain::Account) -> String {
+    format!(
+        "INSERT INTO posts (account_id, user_id, platform, external_id, content_type, \
+         published_at) VALUES ({}, {}, 'mastodon', 'late', 'text', '2026-05-03 00:00:00')",
+        account.id.get(),
+        account.user_id.get()
+    )
+}
+
+/// `delete_account` running on a thread of its own.
+struct Deletion {
+    handle: thread::JoinHandle<tally_store::StoreResult<bool>>,
+    finished: mpsc::Receiver<()>,
+}
+
+fn delete_in_background(store: &DieselStore, account: &tally_domain::Account) -> Deletion {
+    let (done, finished) = mpsc::channel();
+    let (store, user, id) = (store.clone(), account.user_id, account.id);
+    let handle = thread::spawn(move || {
+        let deleted = store.delete_account(user, id);
+        done.send(()).unwrap();
+        deleted
+    });
+    Deletion { handle, finished }
+}
+
+impl Deletion {
+    /// Asserts that the deletion is still waiting half a second later.
+    fn assert_waiting(&self, otherwise: &str) {
+        assert!(
+            self.finished
+                .recv_timeout(Duration::from_millis(500))
+                .is_err(),
+            "{otherwise}"
+        );
+    }
+
+    /// Whether the deletion deleted the account, once it has finished.
+    fn join(self) -> bool {
+        self.handle.join().unwrap().unwrap()
+    }
+}
+
 backend_tests!(rows_of_a_missing_account_are_refused, |db| {
     let store = db.store();
     let account = a_post_and_a_daily_figure(&store);
@@ -342,11 +386,7 @@ fn an_account_deleted_during_a_write_takes_the_new_rows_with_it() {
     let mut writer = store.connection().unwrap();
     execute(&mut writer, "BEGIN").unwrap();
     for statement in [
-        format!(
-            "INSERT INTO posts (account_id, user_id, platform, external_id, content_type, \
-             published_at) VALUES ({id}, {user}, 'mastodon', 'late', 'text', \
-             '2026-05-03 00:00:00')"
-        ),
+        late_post(&account),
         format!(
             "INSERT INTO account_daily_metrics \
              (account_id, metric, day, value, observed_at, user_id, platform) \
@@ -357,19 +397,10 @@ fn an_account_deleted_during_a_write_takes_the_new_rows_with_it() {
         execute(&mut writer, &statement).unwrap();
     }
 
-    let (done, finished) = mpsc::channel();
-    let deleter_store = store.clone();
-    let deleter = thread::spawn(move || {
-        let deleted = deleter_store.delete_account(tally_domain::UserId(user), account.id);
-        done.send(()).unwrap();
-        deleted
-    });
-    assert!(
-        finished.recv_timeout(Duration::from_millis(500)).is_err(),
-        "the deletion went ahead while rows of the account were being written"
-    );
+    let deleter = delete_in_background(&store, &account);
+    deleter.assert_waiting("the deletion went ahead while rows of the account were being written");
     execute(&mut writer, "COMMIT").unwrap();
-    assert!(deleter.join().unwrap().unwrap());
+    assert!(deleter.join());
     drop(writer);
     assert_eq!(count(&store, "accounts"), 0);
     assert_eq!(account_rows(&store), [0, 0, 0]);
@@ -420,7 +451,7 @@ fn deleting_an_account_queues_behind_a_writer_of_its_user() {
     };
     let store = db.store();
     let (account, _) = one_post_with_a_like(&store);
-    let (user, id) = (account.user_id.get(), account.id.get());
+    let user = account.user_id.get();
 
     let mut writer = store.connection().unwrap();
     execute(&mut writer, "BEGIN").unwrap();
@@ -430,28 +461,12 @@ fn deleting_an_account_queues_behind_a_writer_of_its_user() {
     )
     .unwrap();
 
-    let (done, finished) = mpsc::channel();
-    let deleter_store = store.clone();
-    let deleter = thread::spawn(move || {
-        let deleted = deleter_store.delete_account(tally_domain::UserId(user), account.id);
-        done.send(()).unwrap();
-        deleted
-    });
-    assert!(
-        finished.recv_timeout(Duration::from_millis(500)).is_err(),
-        "the deletion went ahead while a writer of the user was half-way"
-    );
-    let stored = execute(
-        &mut writer,
-        &format!(
-            "INSERT INTO posts (account_id, user_id, platform, external_id, content_type, \
-             published_at) VALUES ({id}, {user}, 'mastodon', 'late', 'text', \
-             '2026-05-03 00:00:00')"
-        ),
-    );
+    let deleter = delete_in_background(&store, &account);
+    deleter.assert_waiting("the deletion went ahead while a writer of the user was half-way");
+    let stored = execute(&mut writer, &late_post(&account));
     assert_eq!(stored.unwrap(), 1, "the writer goes on");
     execute(&mut writer, "COMMIT").unwrap();
-    assert!(deleter.join().unwrap().unwrap());
+    assert!(deleter.join());
     drop(writer);
     assert_eq!(count(&store, "accounts"), 0);
     assert_eq!(account_rows(&store), [0, 0, 0]);
