@@ -15,10 +15,11 @@ use diesel::sqlite::SqliteConnection;
 use crate::models::{DailyInsert, ObservationInsert, PostInsert};
 use crate::schema::{account_daily_metrics, post_observations, posts};
 
-/// Rows per statement on SQLite, kept well under its limit of 32,766 bound values.
+/// Rows per statement on SQLite (and for updates of stored posts on both backends), kept
+/// well under SQLite's limit of 32,766 bound values.
 const OBSERVATION_CHUNK: usize = 4_000;
 const DAILY_CHUNK: usize = 2_000;
-const POST_CHUNK: usize = 1_000;
+pub(crate) const POST_CHUNK: usize = 1_000;
 
 /// A later observation of a day replaces the stored figure, as does one at the same instant.
 const NEWER_DAILY_VALUE: &str = "CASE WHEN excluded.observed_at >= account_daily_metrics.observed_at \
@@ -255,12 +256,12 @@ impl BulkWrite for PgConnection {
     }
 
     fn insert_observations(&mut self, rows: &[ObservationInsert]) -> QueryResult<u64> {
-        let created = Columns::of_observations(rows).execute(INSERT_OBSERVATIONS_PG, self)?;
+        let created = observation_columns(INSERT_OBSERVATIONS_PG, rows, self)?;
         Ok(created as u64)
     }
 
     fn insert_new_observations(&mut self, rows: &[ObservationInsert]) -> QueryResult<()> {
-        Columns::of_observations(rows).execute(INSERT_NEW_OBSERVATIONS_PG, self)?;
+        observation_columns(INSERT_NEW_OBSERVATIONS_PG, rows, self)?;
         Ok(())
     }
 
@@ -361,52 +362,20 @@ struct LatestValue {
     value: Option<i64>,
 }
 
-/// Counter rows split into one array per column, as PostgreSQL's `unnest` takes them.
-struct Columns {
-    post_ids: Vec<i64>,
-    metrics: Vec<&'static str>,
-    observed_at: Vec<chrono::NaiveDateTime>,
-    values: Vec<i64>,
-}
-
-impl Columns {
-    fn of(
-        rows: impl ExactSizeIterator<Item = (i64, &'static str, chrono::NaiveDateTime, i64)>,
-    ) -> Self {
-        let mut columns = Self {
-            post_ids: Vec::with_capacity(rows.len()),
-            metrics: Vec::with_capacity(rows.len()),
-            observed_at: Vec::with_capacity(rows.len()),
-            values: Vec::with_capacity(rows.len()),
-        };
-        for (post_id, metric, observed_at, value) in rows {
-            columns.post_ids.push(post_id);
-            columns.metrics.push(metric);
-            columns.observed_at.push(observed_at);
-            columns.values.push(value);
-        }
-        columns
+/// Runs `statement` with the columns of the observation rows `rows` bound to `$1` to `$4`
+/// as arrays, returning the rows it wrote; with no rows it writes nothing and runs nothing.
+fn observation_columns(
+    statement: &str,
+    rows: &[ObservationInsert],
+    conn: &mut PgConnection,
+) -> QueryResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
     }
-
-    /// The columns of observation rows.
-    fn of_observations(rows: &[ObservationInsert]) -> Self {
-        Self::of(
-            rows.iter()
-                .map(|row| (row.post_id, row.metric, row.observed_at, row.value)),
-        )
-    }
-
-    /// Runs `statement` with the four arrays bound to `$1` to `$4`, returning the rows
-    /// it wrote; with no rows it writes nothing and runs nothing.
-    fn execute(self, statement: &str, conn: &mut PgConnection) -> QueryResult<usize> {
-        if self.post_ids.is_empty() {
-            return Ok(0);
-        }
-        diesel::sql_query(statement)
-            .bind::<Array<BigInt>, _>(self.post_ids)
-            .bind::<Array<Text>, _>(self.metrics)
-            .bind::<Array<Timestamp>, _>(self.observed_at)
-            .bind::<Array<BigInt>, _>(self.values)
-            .execute(conn)
-    }
+    diesel::sql_query(statement)
+        .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.post_id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(rows.iter().map(|row| row.metric).collect::<Vec<_>>())
+        .bind::<Array<Timestamp>, _>(rows.iter().map(|row| row.observed_at).collect::<Vec<_>>())
+        .bind::<Array<BigInt>, _>(rows.iter().map(|row| row.value).collect::<Vec<_>>())
+        .execute(conn)
 }

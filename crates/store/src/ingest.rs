@@ -9,7 +9,7 @@ use diesel::sql_types::{Nullable, Text};
 use diesel::upsert::excluded;
 use tally_domain::{AccountId, AccountStatus, IngestBatch, Platform, PostMetric, PostRecord};
 
-use crate::bulk::BulkWrite;
+use crate::bulk::{BulkWrite, POST_CHUNK};
 use crate::columns::{StoredCounters, counters_text};
 use crate::connection::WriteTransaction;
 use crate::models::{
@@ -27,8 +27,8 @@ use crate::{
 /// user has no single account on the platform.
 pub const IMPORTED_HANDLE: &str = "imported";
 
-/// Rows per statement, kept well under SQLite's limit of 32,766 bound values.
-const POST_CHUNK: usize = 1_000;
+/// Platform ids or post ids per lookup, kept well under SQLite's limit of 32,766 bound
+/// values.
 const LOOKUP_CHUNK: usize = 1_000;
 
 /// Stores one account's batch on `$c`, which is inside a write transaction; evaluates to
