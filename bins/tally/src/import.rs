@@ -28,7 +28,7 @@ pub struct ImportReport {
     pub accounts: Vec<ImportedAccount>,
     /// Records read from the file, by kind.
     pub read: RecordCounts,
-    /// What storing them changed: created, updated and skipped (already stored) rows.
+    /// What storing them changed: created, updated and skipped (already stored or repeated) rows.
     pub stored: IngestSummary,
     /// Records the file held that tally leaves out on purpose (re-shares, replies...).
     pub left_out: u64,

@@ -179,7 +179,7 @@ pub fn run<S: AccountStore + IngestStore + AnalyticsStore + Sync>(
 
     println!(
         "seeded {} user(s) with {days} day(s) up to {end}: posts {} new, {} refreshed; \
-         observations {} new, {} already stored; daily figures {} written",
+         observations {} new, {} skipped; daily figures {} written",
         users.len(),
         total.posts_created,
         total.posts_updated,

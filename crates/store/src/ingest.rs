@@ -151,11 +151,9 @@ macro_rules! write_batch {
             };
 
             // Observations in the order of their natural key (post, metric, time), each key
-            // once: of records with the same key the later one wins, as the sort is stable.
-            // TODO: across batches the value stored first for an instant stays, so an import
-            // that splits one file into several batches (its rows change account) keeps the
-            // first or the last of such duplicates depending on where the file changes
-            // account. One rule needs the tie rule of `batch_counters` changed with it.
+            // once. Of records with the same key the first one stays, as the sort is stable:
+            // the rule the stored history follows across batches, where a record at a stored
+            // instant is skipped, and the one `batch_counters` follows.
             let mut observations: Vec<ObservationInsert> =
                 Vec::with_capacity(batch.engagement.len() + batch.performance.len());
             for record in &batch.engagement {
@@ -176,14 +174,9 @@ macro_rules! write_batch {
             }
             let key = |row: &ObservationInsert| (row.post_id, row.metric, row.observed_at);
             observations.sort_by(|a, b| key(a).cmp(&key(b)));
-            let mut unique: Vec<ObservationInsert> = Vec::with_capacity(observations.len());
-            for row in observations {
-                match unique.last_mut() {
-                    Some(last) if key(last) == key(&row) => *last = row,
-                    _ => unique.push(row),
-                }
-            }
-            let observations = unique;
+            let records = observations.len();
+            observations.dedup_by(|row, first| key(row) == key(first));
+            summary.observations_skipped += (records - observations.len()) as u64;
             // Posts this transaction created have no stored observations: no other writer
             // can add any before it commits. Their rows are inserted as they are, and their
             // counters went in with the posts; the others' are merged with what is stored.
@@ -442,7 +435,7 @@ impl_batch_writer!(diesel::pg::PgConnection);
 
 /// The batch's latest counters of each of `posts`, by platform id, in the form of
 /// `posts.counters`: `metric=value` pairs in name order, joined by commas. For each counter
-/// the latest observation wins, and of observations at the same stored instant the later
+/// the latest observation wins, and of observations at the same stored instant the first
 /// record, as in the history the batch stores.
 fn batch_counters<'a>(
     batch: &'a IngestBatch,
@@ -497,7 +490,7 @@ fn fold_latest<'a, R>(
             let (metric, observed_at, value) = counter(record)?;
             if let Some(counters) = counters.as_mut() {
                 let slot = counters.entry(metric).or_insert((observed_at, value));
-                if observed_at >= slot.0 {
+                if observed_at > slot.0 {
                     *slot = (observed_at, value);
                 }
             }
@@ -627,7 +620,7 @@ mod tests {
                 engagement("a", EngagementKind::Like, 9, "2026-05-02T00:00:00Z"),
                 engagement("a", EngagementKind::Like, 4, "2026-05-01T00:00:00Z"),
                 engagement("a", EngagementKind::Comment, 2, "2026-05-01T00:00:00Z"),
-                // The same stored instant (microseconds) again: the later record wins.
+                // The same stored instant (microseconds) again: the first record stays.
                 engagement(
                     "a",
                     EngagementKind::Comment,
@@ -650,7 +643,7 @@ mod tests {
         let counters = batch_counters(&batch, &asked).unwrap_or_default();
         assert_eq!(
             counters.get("a").map(String::as_str),
-            Some("comment=3,like=9,reach=70")
+            Some("comment=2,like=9,reach=70")
         );
         assert_eq!(counters.get("b").map(String::as_str), Some("share=1"));
         assert_eq!(counters.len(), 2);

@@ -103,7 +103,8 @@ pub struct IngestSummary {
     pub posts_updated: u64,
     /// Engagement and performance observations stored for the first time.
     pub observations_created: u64,
-    /// Observations that were already stored and were left as they were.
+    /// Observations left out: one of the same post and counter at the same instant was
+    /// already stored, or came earlier in the same batch. The value recorded first stays.
     pub observations_skipped: u64,
     /// Daily account figures stored or replaced by a newer observation.
     pub daily_metrics_written: u64,

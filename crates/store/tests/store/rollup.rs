@@ -405,7 +405,7 @@ tally_store::backend_tests!(
 );
 
 tally_store::backend_tests!(
-    of_records_at_one_stored_instant_in_a_batch_the_later_wins,
+    of_records_at_one_stored_instant_in_a_batch_the_first_stays,
     |db| {
         let store = db.store();
         let account = creator(&store);
@@ -427,31 +427,58 @@ tally_store::backend_tests!(
             post("p2", "2026-05-01T12:00:00Z"),
         ];
         let summary = store.ingest(account.id, &batch).unwrap();
-        assert_eq!(summary.observations_created, 2);
+        assert_eq!(
+            (summary.observations_created, summary.observations_skipped),
+            (2, 1),
+            "every record is counted once"
+        );
         let stored = read_post(&store, user, "p1");
         assert_eq!(
             stored.engagement.get(&EngagementKind::Like),
-            Some(&5),
+            Some(&3),
             "new post"
         );
         let history = store.post_history(stored.id).unwrap();
         assert_eq!(history.len(), 1);
-        assert_eq!(history[0].value, 5);
+        assert_eq!(history[0].value, 3);
 
         // The same for a stored post, at a later instant.
         let later = observations(
             records(7, 6, "2026-05-03T00:00:00Z", "2026-05-03T00:00:00.0000009Z"),
             Vec::new(),
         );
-        store.ingest(account.id, &later).unwrap();
+        let summary = store.ingest(account.id, &later).unwrap();
+        assert_eq!(
+            (summary.observations_created, summary.observations_skipped),
+            (2, 1)
+        );
         let stored = read_post(&store, user, "p1");
         assert_eq!(
             stored.engagement.get(&EngagementKind::Like),
-            Some(&6),
+            Some(&7),
             "stored post"
         );
         let history = store.post_history(stored.id).unwrap();
-        assert_eq!(history.len(), 2);
-        assert!(history.iter().any(|observation| observation.value == 6));
+        assert_eq!(history.iter().map(|o| o.value).collect::<Vec<_>>(), [3, 7]);
+
+        // A third batch at that instant, as a file split into batches would send it: the
+        // value recorded first still stays, in the history and in the counters.
+        let again = observations(
+            vec![engagement(
+                "p1",
+                EngagementKind::Like,
+                9,
+                "2026-05-03T00:00:00Z",
+            )],
+            Vec::new(),
+        );
+        let summary = store.ingest(account.id, &again).unwrap();
+        assert_eq!(
+            (summary.observations_created, summary.observations_skipped),
+            (0, 1)
+        );
+        let stored = read_post(&store, user, "p1");
+        assert_eq!(stored.engagement.get(&EngagementKind::Like), Some(&7));
+        assert_eq!(store.post_history(stored.id).unwrap().len(), 2);
     }
 );
