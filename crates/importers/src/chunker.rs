@@ -1,7 +1,9 @@
 //! Cuts the records an importer produces into bounded batches, one account per batch, and
-//! hands each full batch to the consumer.
+//! hands them to the consumer as room is needed.
 
 use std::collections::HashMap;
+
+use indexmap::IndexMap;
 
 use chrono::{DateTime, Utc};
 use tally_domain::{
@@ -68,13 +70,31 @@ impl ChunkError {
     }
 }
 
-/// Collects records into batches of at most `max_records`, one account per batch.
+/// The batch being filled for one account.
+#[derive(Default)]
+struct OpenBatch {
+    batch: IngestBatch,
+    /// Index in `batch.posts` of each post it holds, by platform id.
+    posts: HashMap<String, usize>,
+}
+
+/// Collects records into batches of one account each, holding at most `max_records` records
+/// across all the batches it fills at once.
+///
+/// Exports often interleave accounts (a tally CSV file is in time order across platforms),
+/// so each account keeps its batch open while records of others come in; a batch is handed
+/// over when room is needed, the fullest first, and the rest at the end. Records of one
+/// account keep their order; only batches of different accounts, which share no rows,
+/// may be handed over in another order than their records came.
 pub(crate) struct Chunker<'s, 'a> {
     sink: &'s mut Sink<'a>,
     max_records: usize,
-    account: Option<SourceAccount>,
-    batch: IngestBatch,
-    posts_in_batch: HashMap<String, usize>,
+    /// The open batches by account, in the order their first records came.
+    open: IndexMap<SourceAccount, OpenBatch>,
+    /// Index in `open` of the account the last record went to.
+    current: Option<usize>,
+    /// Records held in `open`.
+    held: usize,
     summary: ImportSummary,
 }
 
@@ -84,9 +104,9 @@ impl<'s, 'a> Chunker<'s, 'a> {
         Self {
             sink,
             max_records,
-            account: None,
-            batch: IngestBatch::default(),
-            posts_in_batch: HashMap::new(),
+            open: IndexMap::new(),
+            current: None,
+            held: 0,
             summary: ImportSummary {
                 format,
                 accounts: Vec::new(),
@@ -115,23 +135,24 @@ impl<'s, 'a> Chunker<'s, 'a> {
     pub fn post(&mut self, account: &SourceAccount, item: PostItem) -> Result<(), ChunkError> {
         let id = item.post.external_id.clone();
         let counters = item.engagement.len() + item.performance.len();
-        self.make_room(account, 1 + counters)?;
-
-        match self.posts_in_batch.get(&id) {
-            Some(&index) if self.batch.posts[index] != item.post => {
+        let index = self.make_room(account, 1 + counters)?;
+        let open = &mut self.open[index];
+        match open.posts.get(&id) {
+            Some(&index) if open.batch.posts[index] != item.post => {
                 return Err(ChunkError::Conflict(format!(
                     "post '{id}' appears again with different details"
                 )));
             }
             Some(_) => {}
             None => {
-                self.posts_in_batch
-                    .insert(id.clone(), self.batch.posts.len());
-                self.batch.posts.push(item.post);
+                open.posts.insert(id.clone(), open.batch.posts.len());
+                open.batch.posts.push(item.post);
+                self.held += 1;
             }
         }
+        self.held += counters;
         for (kind, count) in item.engagement {
-            self.batch.engagement.push(EngagementRecord {
+            open.batch.engagement.push(EngagementRecord {
                 post_external_id: id.clone(),
                 kind,
                 count,
@@ -139,7 +160,7 @@ impl<'s, 'a> Chunker<'s, 'a> {
             });
         }
         for (metric, value) in item.performance {
-            self.batch.performance.push(PerformanceRecord {
+            open.batch.performance.push(PerformanceRecord {
                 post_external_id: id.clone(),
                 metric,
                 value,
@@ -155,8 +176,9 @@ impl<'s, 'a> Chunker<'s, 'a> {
         account: &SourceAccount,
         record: EngagementRecord,
     ) -> Result<(), ChunkError> {
-        self.make_room(account, 1)?;
-        self.batch.engagement.push(record);
+        let index = self.make_room(account, 1)?;
+        self.open[index].batch.engagement.push(record);
+        self.held += 1;
         Ok(())
     }
 
@@ -166,8 +188,9 @@ impl<'s, 'a> Chunker<'s, 'a> {
         account: &SourceAccount,
         record: PerformanceRecord,
     ) -> Result<(), ChunkError> {
-        self.make_room(account, 1)?;
-        self.batch.performance.push(record);
+        let index = self.make_room(account, 1)?;
+        self.open[index].batch.performance.push(record);
+        self.held += 1;
         Ok(())
     }
 
@@ -177,41 +200,58 @@ impl<'s, 'a> Chunker<'s, 'a> {
         account: &SourceAccount,
         record: AccountMetricRecord,
     ) -> Result<(), ChunkError> {
-        self.make_room(account, 1)?;
-        self.batch.account_metrics.push(record);
+        let index = self.make_room(account, 1)?;
+        self.open[index].batch.account_metrics.push(record);
+        self.held += 1;
         Ok(())
     }
 
-    /// Hands over the last batch and returns the summary.
+    /// Hands over the batches still open and returns the summary.
     pub fn finish(mut self) -> Result<ImportSummary, ImportError> {
-        self.flush().map_err(ImportError::Sink)?;
+        while !self.open.is_empty() {
+            self.hand_over(0).map_err(ImportError::Sink)?;
+        }
         Ok(self.summary)
     }
 
-    /// Starts a new batch when the account changes or `records` more would not fit.
-    fn make_room(&mut self, account: &SourceAccount, records: usize) -> Result<(), ChunkError> {
-        let same_account = self.account.as_ref() == Some(account);
-        if !same_account || self.batch.len() + records > self.max_records {
-            self.flush().map_err(ChunkError::Sink)?;
+    /// The index in `open` of the batch of `account`, after making room for `records` more:
+    /// while they would not fit, the fullest open batch is handed over. A single item larger
+    /// than the bound still goes into one batch, so that a post is never split from its
+    /// counters. The caller adds what it stores to `held`.
+    fn make_room(&mut self, account: &SourceAccount, records: usize) -> Result<usize, ChunkError> {
+        while self.held > 0 && self.held + records > self.max_records {
+            let fullest = (0..self.open.len())
+                .max_by_key(|&index| self.open[index].batch.len())
+                .unwrap_or(0);
+            self.hand_over(fullest).map_err(ChunkError::Sink)?;
         }
-        if !same_account {
-            self.account = Some(account.clone());
-            if !self.summary.accounts.contains(account) {
-                self.summary.accounts.push(account.clone());
+        let index = match self.current {
+            Some(index) if self.open.get_index(index).map(|(open, _)| open) == Some(account) => {
+                index
             }
-        }
-        Ok(())
+            _ => match self.open.get_index_of(account) {
+                Some(index) => index,
+                None => {
+                    if !self.summary.accounts.contains(account) {
+                        self.summary.accounts.push(account.clone());
+                    }
+                    self.open
+                        .insert_full(account.clone(), OpenBatch::default())
+                        .0
+                }
+            },
+        };
+        self.current = Some(index);
+        Ok(index)
     }
 
-    fn flush(&mut self) -> Result<(), SinkError> {
-        if self.batch.is_empty() {
-            return Ok(());
-        }
-        let Some(account) = self.account.clone() else {
+    /// Hands the open batch at `index` to the consumer.
+    fn hand_over(&mut self, index: usize) -> Result<(), SinkError> {
+        let Some((account, OpenBatch { batch, .. })) = self.open.shift_remove_index(index) else {
             return Ok(());
         };
-        let batch = std::mem::take(&mut self.batch);
-        self.posts_in_batch.clear();
+        self.current = None;
+        self.held -= batch.len();
 
         self.summary.batches += 1;
         self.summary.posts += batch.posts.len() as u64;

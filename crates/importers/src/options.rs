@@ -13,8 +13,9 @@ pub struct ImportOptions {
     /// the time the person downloaded the export, or else the time of the import.
     pub observed_at: DateTime<Utc>,
     /// The most records (posts, engagement, performance and account figures together) one
-    /// batch may hold; at least [`MIN_BATCH_RECORDS`]. A post always travels in the same
-    /// batch as its counters.
+    /// batch may hold, and the import holds at once across the batches it fills for
+    /// different accounts; at least [`MIN_BATCH_RECORDS`]. A post always travels in the
+    /// same batch as its counters.
     pub max_batch_records: usize,
     /// Guards against oversized or hostile archives.
     pub limits: ArchiveLimits,

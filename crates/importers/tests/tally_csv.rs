@@ -392,3 +392,126 @@ fn the_examples_in_the_specification_import() {
         assert!(!imported.merged().is_empty(), "{file}");
     }
 }
+
+/// A posts file whose rows alternate between a Mastodon and an X account, as an export in
+/// time order across platforms has them: `rows` rows, each a new post with two counters.
+fn interleaved_posts(rows: usize) -> String {
+    let mut file = String::from(
+        "# tally-csv v1 posts\n\
+         platform,account,external_id,content_type,published_at,url,title,observed_at,like,comment\n",
+    );
+    for row in 0..rows {
+        let platform = if row.is_multiple_of(2) {
+            "mastodon"
+        } else {
+            "x"
+        };
+        file.push_str(&format!(
+            "{platform},test_creator,post-{row},text,2026-03-02T10:00:00Z,,,2026-03-05T12:00:00Z,{row},1\n"
+        ));
+    }
+    file.push_str(&format!("# end {rows} rows\n"));
+    file
+}
+
+#[test]
+fn interleaved_accounts_fill_one_batch_each_in_file_order() {
+    let imported = import_once(
+        "posts.csv",
+        interleaved_posts(40).as_bytes(),
+        None,
+        &options(),
+    )
+    .unwrap();
+    assert_eq!(
+        imported.chunks.len(),
+        2,
+        "one batch per account, not per row"
+    );
+    assert_eq!(imported.summary.batches, 2);
+    let mastodon = account(Platform::Mastodon, Some("test_creator"));
+    assert_eq!(
+        imported.summary.accounts,
+        [mastodon.clone(), account(Platform::X, Some("test_creator"))]
+    );
+    assert_eq!(imported.chunks[0].account, mastodon);
+    let ids = |chunk: &ImportChunk| -> Vec<String> {
+        chunk
+            .batch
+            .posts
+            .iter()
+            .map(|post| post.external_id.clone())
+            .collect()
+    };
+    let even: Vec<String> = (0..40)
+        .step_by(2)
+        .map(|row| format!("post-{row}"))
+        .collect();
+    let odd: Vec<String> = (1..40)
+        .step_by(2)
+        .map(|row| format!("post-{row}"))
+        .collect();
+    assert_eq!(
+        ids(&imported.chunks[0]),
+        even,
+        "each account keeps its rows' order"
+    );
+    assert_eq!(ids(&imported.chunks[1]), odd);
+    let likes: Vec<u64> = imported.chunks[1]
+        .batch
+        .engagement
+        .iter()
+        .filter(|record| record.kind == EngagementKind::Like)
+        .map(|record| record.count)
+        .collect();
+    assert_eq!(
+        likes,
+        (1..40).step_by(2).map(|row| row as u64).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn interleaved_accounts_share_the_bound_and_hand_over_the_fullest_batch() {
+    // Each row is three records (a post and two counters); 24 records hold 8 rows at once.
+    let bound = 24;
+    let rows = 100;
+    let imported = import_once(
+        "posts.csv",
+        interleaved_posts(rows).as_bytes(),
+        None,
+        &options().with_max_batch_records(bound),
+    )
+    .unwrap();
+    let sizes: Vec<usize> = imported
+        .chunks
+        .iter()
+        .map(|chunk| chunk.batch.len())
+        .collect();
+    assert_eq!(
+        sizes.iter().sum::<usize>(),
+        rows * 3,
+        "every record arrives once"
+    );
+    assert!(sizes.iter().all(|&size| size <= bound), "{sizes:?}");
+    // Room is made by handing over the fullest batch, which holds at least half of what is
+    // held: batches are not cut at every change of account.
+    let handed_over_for_room = &sizes[..sizes.len() - 2];
+    assert!(
+        handed_over_for_room
+            .iter()
+            .all(|&size| size >= (bound - 3) / 2),
+        "{sizes:?}"
+    );
+    for chunk in &imported.chunks {
+        let platform = chunk.account.platform;
+        assert!(
+            chunk.batch.posts.iter().all(|post| {
+                let row: usize = post.external_id["post-".len()..].parse().unwrap();
+                row.is_multiple_of(2) == (platform == Platform::Mastodon)
+            }),
+            "a batch holds one account's records"
+        );
+    }
+    let merged = imported.merged();
+    assert_eq!(merged.posts.len(), rows);
+}
