@@ -137,7 +137,7 @@ fn import_command(store: &DieselStore, args: &cli::ImportArgs) -> anyhow::Result
         report.left_out,
     );
     println!(
-        "stored: posts {} created, {} updated; observations {} created, {} skipped (already stored or repeated); daily figures {} written, {} skipped (same or newer stored)",
+        "stored: posts {} created, {} updated; observations {} created, {} skipped (already stored or repeated); daily figures {} written, {} skipped (same or newer stored, or repeated)",
         stored.posts_created,
         stored.posts_updated,
         stored.observations_created,

@@ -410,3 +410,69 @@ x,p1,text,2026-11-02T10:00:00Z,2026-11-05T12:00:00Z,9223372036854775807,92233720
         assert_eq!(status, 200, "{path}: {body}");
     }
 }
+
+/// A tally CSV file in time order across two accounts, as an export of several platforms
+/// has it. Mastodon's post is read again at the instant of its second row, with another
+/// like count, after the X rows between them.
+const ALTERNATING: &str = "# tally-csv v1 posts
+platform,account,external_id,content_type,published_at,url,title,observed_at,like,comment
+mastodon,test_creator,m1,text,2026-11-02T10:00:00Z,,,2026-11-05T12:00:00Z,5,1
+x,test_creator,x1,text,2026-11-02T11:00:00Z,,,2026-11-05T12:00:00Z,7,2
+mastodon,test_creator,m1,text,2026-11-02T10:00:00Z,,,2026-11-06T12:00:00Z,6,1
+x,test_creator,x1,text,2026-11-02T11:00:00Z,,,2026-11-06T12:00:00Z,8,2
+mastodon,test_creator,m1,text,2026-11-02T10:00:00Z,,,2026-11-06T12:00:00.0000004Z,9,1
+# end 5 rows
+";
+
+async fn alternating_accounts_import(db: TestDatabase) {
+    create_user(&db, 45);
+    let app = app(state(&db)).await;
+    let (status, report) = call(&app, upload(45, "posts.csv", ALTERNATING)).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["accounts"].as_array().map(Vec::len), Some(2));
+    let stored = &report["stored"];
+    assert_eq!(
+        (
+            stored["posts_created"].clone(),
+            stored["observations_created"].clone(),
+            stored["observations_skipped"].clone()
+        ),
+        (json!(2), json!(8), json!(2)),
+        "ten counter records: the last row repeats an instant: {report}"
+    );
+
+    let likes = |platform: &'static str, post: &'static str| {
+        let app = &app;
+        async move {
+            let uri = format!("{BASE}/content/45/{platform}/{post}?{PERIOD}");
+            let (status, body) = call(app, test::TestRequest::get().uri(&uri)).await;
+            assert_eq!(status, 200, "{body}");
+            body["post"]["likes"].clone()
+        }
+    };
+    assert_eq!(likes("mastodon", "m1").await, 6, "the value recorded first");
+    assert_eq!(likes("x", "x1").await, 8);
+
+    let (_, again) = call(&app, upload(45, "posts.csv", ALTERNATING)).await;
+    assert_eq!(
+        (
+            again["stored"]["observations_created"].clone(),
+            again["stored"]["observations_skipped"].clone()
+        ),
+        (json!(0), json!(10)),
+        "{again}"
+    );
+    assert_eq!(likes("mastodon", "m1").await, 6);
+}
+
+#[actix_web::test]
+async fn alternating_accounts_keep_the_first_value_of_an_instant_on_sqlite() {
+    alternating_accounts_import(TestDatabase::create(Backend::Sqlite).unwrap()).await;
+}
+
+#[actix_web::test]
+async fn alternating_accounts_keep_the_first_value_of_an_instant_on_postgres() {
+    if let Some(db) = TestDatabase::create(Backend::Postgres) {
+        alternating_accounts_import(db).await;
+    }
+}

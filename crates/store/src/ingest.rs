@@ -224,7 +224,8 @@ macro_rules! write_batch {
                 BulkWrite::set_counters(&mut *c, &changed)?;
             }
 
-            // Daily account figures: the latest observation of a day wins.
+            // Daily account figures: the latest observation of a day wins, and of observations
+            // at the same instant the later record (it replaces a stored figure too).
             let mut daily: BTreeMap<(&'static str, NaiveDate), (NaiveDateTime, i64)> =
                 BTreeMap::new();
             for record in &batch.account_metrics {
@@ -237,6 +238,7 @@ macro_rules! write_batch {
                     *slot = (observed_at, value);
                 }
             }
+            summary.daily_metrics_skipped += (batch.account_metrics.len() - daily.len()) as u64;
             if let (Some(first), Some(last)) = (
                 daily.keys().map(|(_, day)| *day).min(),
                 daily.keys().map(|(_, day)| *day).max(),

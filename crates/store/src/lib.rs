@@ -108,7 +108,8 @@ pub struct IngestSummary {
     pub observations_skipped: u64,
     /// Daily account figures stored or replaced by a newer observation.
     pub daily_metrics_written: u64,
-    /// Daily account figures left alone: the stored one is the same or was observed later.
+    /// Daily account figures left out: the stored one is the same or was observed later, or
+    /// a later record of the same day in the batch took its place.
     pub daily_metrics_skipped: u64,
 }
 

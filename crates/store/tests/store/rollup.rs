@@ -208,8 +208,13 @@ tally_store::backend_tests!(only_a_later_daily_figure_replaces_the_stored_one, |
         120,
         "2026-05-02T00:30:00Z",
     ));
-    store.ingest(account.id, &both).unwrap();
+    let summary = store.ingest(account.id, &both).unwrap();
     assert_eq!(stored_value(), 130);
+    assert_eq!(
+        (summary.daily_metrics_written, summary.daily_metrics_skipped),
+        (1, 1),
+        "the record the batch's later one replaced counts as skipped"
+    );
 });
 
 tally_store::backend_tests!(a_counter_never_reported_stays_absent, |db| {
