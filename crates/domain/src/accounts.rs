@@ -88,3 +88,9 @@ pub struct AccountUpdate {
     /// account active again.
     pub credential: Option<Option<Secret>>,
 }
+
+/// A handle as accounts are matched by: without surrounding spaces or a leading `@`, in
+/// lower case, so that `@Creator` and `creator` name the same account on a platform.
+pub fn handle_key(handle: &str) -> String {
+    handle.trim().trim_start_matches('@').to_lowercase()
+}

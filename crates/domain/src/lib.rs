@@ -28,7 +28,7 @@ mod records;
 mod secret;
 mod tokens;
 
-pub use accounts::{Account, AccountStatus, AccountUpdate, NewAccount, NewUser, User};
+pub use accounts::{Account, AccountStatus, AccountUpdate, NewAccount, NewUser, User, handle_key};
 pub use facts::{DailyMetric, PostMetric, PostObservation, PostSummary};
 pub use ids::{AccountId, JobId, PostId, UserId};
 pub use jobs::{AccountOutcome, Job, JobResult, JobState, OutcomeState};

@@ -1,14 +1,14 @@
 //! Cuts the records an importer produces into bounded batches, one account per batch, and
 //! hands them to the consumer as room is needed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
 use chrono::{DateTime, Utc};
 use tally_domain::{
     AccountMetricRecord, EngagementKind, EngagementRecord, IngestBatch, PerformanceMetric,
-    PerformanceRecord, PostRecord,
+    PerformanceRecord, Platform, PostRecord, handle_key,
 };
 
 use crate::{
@@ -71,30 +71,55 @@ impl ChunkError {
 }
 
 /// The batch being filled for one account.
-#[derive(Default)]
 struct OpenBatch {
+    /// The account as the file first spelled it.
+    account: SourceAccount,
     batch: IngestBatch,
     /// Index in `batch.posts` of each post it holds, by platform id.
     posts: HashMap<String, usize>,
+}
+
+/// An account as the store tells accounts apart: by platform and handle, however the handle
+/// is spelled (`@Creator` and `creator` are one account).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct AccountKey {
+    platform: Platform,
+    handle: Option<String>,
+}
+
+impl AccountKey {
+    fn of(account: &SourceAccount) -> Self {
+        Self {
+            platform: account.platform,
+            handle: account.handle.as_deref().map(handle_key),
+        }
+    }
 }
 
 /// Collects records into batches of one account each, holding at most `max_records` records
 /// across all the batches it fills at once.
 ///
 /// Exports often interleave accounts (a tally CSV file is in time order across platforms),
-/// so each account keeps its batch open while records of others come in; a batch is handed
-/// over when room is needed, the fullest first, and the rest at the end. Records of one
-/// account keep their order; only batches of different accounts, which share no rows,
-/// may be handed over in another order than their records came.
+/// so each account keeps its batch open while records of others come in. When room is
+/// needed, the fullest batches are handed over until at most half the bound is held (so a
+/// busy account is never left only the room a crowd of small batches leaves it), and the
+/// rest at the end, each time in the order their first records came. Records of one account
+/// keep their order.
+// TODO: a file that names an account on some rows and leaves it blank on others (which the
+// store sends to the user's only account on the platform) fills two batches for it, which
+// can be stored out of file order; of two of its records at one instant the one stored
+// first then stays. Telling them apart needs the user's accounts, which only the store has.
 pub(crate) struct Chunker<'s, 'a> {
     sink: &'s mut Sink<'a>,
     max_records: usize,
-    /// The open batches by account, in the order their first records came.
-    open: IndexMap<SourceAccount, OpenBatch>,
+    /// The open batches, in the order their first records came.
+    open: IndexMap<AccountKey, OpenBatch>,
     /// Index in `open` of the account the last record went to.
     current: Option<usize>,
     /// Records held in `open`.
     held: usize,
+    /// Every account the file named, as spelled, to list each once in the summary.
+    seen: HashSet<SourceAccount>,
     summary: ImportSummary,
 }
 
@@ -107,6 +132,7 @@ impl<'s, 'a> Chunker<'s, 'a> {
             open: IndexMap::new(),
             current: None,
             held: 0,
+            seen: HashSet::new(),
             summary: ImportSummary {
                 format,
                 accounts: Vec::new(),
@@ -208,49 +234,67 @@ impl<'s, 'a> Chunker<'s, 'a> {
 
     /// Hands over the batches still open and returns the summary.
     pub fn finish(mut self) -> Result<ImportSummary, ImportError> {
-        while !self.open.is_empty() {
-            self.hand_over(0).map_err(ImportError::Sink)?;
-        }
+        self.hand_over_fullest(0).map_err(ImportError::Sink)?;
         Ok(self.summary)
     }
 
-    /// The index in `open` of the batch of `account`, after making room for `records` more:
-    /// while they would not fit, the fullest open batch is handed over. A single item larger
-    /// than the bound still goes into one batch, so that a post is never split from its
-    /// counters. The caller adds what it stores to `held`.
+    /// The index in `open` of the batch of `account`, after making room for `records` more.
+    /// A single item larger than the bound still goes into one batch, so that a post is
+    /// never split from its counters. The caller adds what it stores to `held`.
     fn make_room(&mut self, account: &SourceAccount, records: usize) -> Result<usize, ChunkError> {
-        while self.held > 0 && self.held + records > self.max_records {
-            let fullest = (0..self.open.len())
-                .max_by_key(|&index| self.open[index].batch.len())
-                .unwrap_or(0);
-            self.hand_over(fullest).map_err(ChunkError::Sink)?;
+        if self.held + records > self.max_records {
+            let keep = (self.max_records / 2).min(self.max_records.saturating_sub(records));
+            self.hand_over_fullest(keep).map_err(ChunkError::Sink)?;
         }
-        let index = match self.current {
-            Some(index) if self.open.get_index(index).map(|(open, _)| open) == Some(account) => {
-                index
-            }
-            _ => match self.open.get_index_of(account) {
-                Some(index) => index,
-                None => {
-                    if !self.summary.accounts.contains(account) {
-                        self.summary.accounts.push(account.clone());
-                    }
-                    self.open
-                        .insert_full(account.clone(), OpenBatch::default())
-                        .0
-                }
-            },
-        };
+        if let Some(index) = self.current
+            && self.open[index].account == *account
+        {
+            return Ok(index);
+        }
+        if self.seen.insert(account.clone()) {
+            self.summary.accounts.push(account.clone());
+        }
+        let entry = self.open.entry(AccountKey::of(account));
+        let index = entry.index();
+        entry.or_insert_with(|| OpenBatch {
+            account: account.clone(),
+            batch: IngestBatch::default(),
+            posts: HashMap::new(),
+        });
         self.current = Some(index);
         Ok(index)
     }
 
-    /// Hands the open batch at `index` to the consumer.
-    fn hand_over(&mut self, index: usize) -> Result<(), SinkError> {
-        let Some((account, OpenBatch { batch, .. })) = self.open.shift_remove_index(index) else {
-            return Ok(());
-        };
+    /// Hands over the fullest open batches until at most `keep` records are held, in the
+    /// order their first records came. Each time room is made at least half the bound is
+    /// freed, so the scan of the open batches is paid once per half a bound of records.
+    fn hand_over_fullest(&mut self, keep: usize) -> Result<(), SinkError> {
+        let mut by_size: Vec<usize> = (0..self.open.len()).collect();
+        by_size.sort_by_key(|&index| std::cmp::Reverse(self.open[index].batch.len()));
+        let mut chosen = vec![false; self.open.len()];
+        let mut left = self.held;
+        for index in by_size {
+            if left <= keep {
+                break;
+            }
+            left -= self.open[index].batch.len();
+            chosen[index] = true;
+        }
         self.current = None;
+        let open = std::mem::take(&mut self.open);
+        for (index, (key, open)) in open.into_iter().enumerate() {
+            if chosen[index] {
+                self.hand_over(open)?;
+            } else {
+                self.open.insert(key, open);
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands `open` to the consumer.
+    fn hand_over(&mut self, open: OpenBatch) -> Result<(), SinkError> {
+        let OpenBatch { account, batch, .. } = open;
         self.held -= batch.len();
 
         self.summary.batches += 1;

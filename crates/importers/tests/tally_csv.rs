@@ -493,7 +493,7 @@ fn interleaved_accounts_share_the_bound_and_hand_over_the_fullest_batch() {
         "every record arrives once"
     );
     assert!(sizes.iter().all(|&size| size <= bound), "{sizes:?}");
-    // Room is made by handing over the fullest batch, which holds at least half of what is
+    // Room is made by handing over the fullest batches until at most half the bound is
     // held: batches are not cut at every change of account.
     let handed_over_for_room = &sizes[..sizes.len() - 2];
     assert!(
@@ -514,4 +514,86 @@ fn interleaved_accounts_share_the_bound_and_hand_over_the_fullest_batch() {
     }
     let merged = imported.merged();
     assert_eq!(merged.posts.len(), rows);
+}
+
+/// A posts file of `rows` rows of one post each, the account of row `i` named by `account(i)`.
+fn posts_of(rows: usize, account: impl Fn(usize) -> String) -> String {
+    let mut file = String::from(
+        "# tally-csv v1 posts\n\
+         platform,account,external_id,content_type,published_at,url,title,observed_at,like,comment\n",
+    );
+    for row in 0..rows {
+        file.push_str(&format!(
+            "x,{},post-{row},text,2026-03-02T10:00:00Z,,,2026-03-05T12:00:00Z,{row},1\n",
+            account(row)
+        ));
+    }
+    file.push_str(&format!("# end {rows} rows\n"));
+    file
+}
+
+#[test]
+fn a_crowd_of_small_accounts_leaves_a_busy_one_room_for_full_batches() {
+    // Forty accounts with one row each, then 200 rows of one account; 24 records hold eight
+    // rows at once.
+    let bound = 24;
+    let file = posts_of(240, |row| {
+        if row < 40 {
+            format!("occasional_{row}")
+        } else {
+            "busy_creator".to_owned()
+        }
+    });
+    let imported = import_once(
+        "posts.csv",
+        file.as_bytes(),
+        None,
+        &options().with_max_batch_records(bound),
+    )
+    .unwrap();
+    let busy: Vec<usize> = imported
+        .chunks
+        .iter()
+        .filter(|chunk| chunk.account.handle.as_deref() == Some("busy_creator"))
+        .map(|chunk| chunk.batch.len())
+        .collect();
+    assert_eq!(busy.iter().sum::<usize>(), 200 * 3);
+    assert!(
+        busy[..busy.len() - 1].iter().all(|&size| size >= bound / 2),
+        "the busy account's batches hold half the bound or more: {busy:?}"
+    );
+    assert_eq!(imported.chunks.len(), 40 + busy.len());
+}
+
+#[test]
+fn spellings_of_one_handle_share_a_batch_in_file_order() {
+    let file = posts_of(30, |row| match row % 3 {
+        0 => "test_creator".to_owned(),
+        1 => "@Test_Creator".to_owned(),
+        _ => "other_creator".to_owned(),
+    });
+    let imported = import_once("posts.csv", file.as_bytes(), None, &options()).unwrap();
+    assert_eq!(
+        imported.chunks.len(),
+        2,
+        "one batch per account, however spelled"
+    );
+    let first = &imported.chunks[0];
+    assert_eq!(first.account, account(Platform::X, Some("test_creator")));
+    let ids: Vec<&str> = first
+        .batch
+        .posts
+        .iter()
+        .map(|post| post.external_id.as_str())
+        .collect();
+    let expected: Vec<String> = (0..30)
+        .filter(|row| row % 3 != 2)
+        .map(|row| format!("post-{row}"))
+        .collect();
+    assert_eq!(ids, expected);
+    assert_eq!(
+        imported.summary.accounts.len(),
+        3,
+        "the summary lists each spelling the file used"
+    );
 }

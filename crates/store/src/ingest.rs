@@ -7,7 +7,9 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 use diesel::upsert::excluded;
-use tally_domain::{AccountId, AccountStatus, IngestBatch, Platform, PostMetric, PostRecord};
+use tally_domain::{
+    AccountId, AccountStatus, IngestBatch, Platform, PostMetric, PostRecord, handle_key,
+};
 
 use crate::bulk::{BulkWrite, POST_CHUNK};
 use crate::columns::{StoredCounters, counters_text};
@@ -320,10 +322,7 @@ macro_rules! resolve_account {
                 .load(c)?;
             // A file's handle matches a connected account however it spells it: with or
             // without a leading `@`, in any case.
-            let same_handle = |stored: &str, given: &str| {
-                let bare = |handle: &str| handle.trim().trim_start_matches('@').to_lowercase();
-                bare(stored) == bare(given)
-            };
+            let same_handle = |stored: &str, given: &str| handle_key(stored) == handle_key(given);
             let handle = match (&target.handle, existing.as_slice()) {
                 (Some(handle), _) => {
                     if let Some((id, _)) = existing
