@@ -268,3 +268,48 @@ tally_store::backend_tests!(
         assert_eq!(read_posts(&store, account.user_id), before);
     }
 );
+
+/// The posts check of counter rows is planned for each statement: within one long
+/// transaction (an import of a large file) a plan kept from when `posts` was small read the
+/// whole table for every statement. Reverting restores the session-wide plan cache.
+#[test]
+fn the_posts_check_is_planned_for_each_statement() {
+    use diesel::RunQueryDsl;
+    use tally_store::testing::{Backend, TestDatabase};
+
+    #[derive(diesel::QueryableByName)]
+    struct Settings {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        settings: String,
+    }
+    fn settings(conn: &mut DbConnection) -> String {
+        let DbConnection::Postgres(pg) = conn else {
+            panic!("a PostgreSQL test database gives a PostgreSQL connection");
+        };
+        diesel::sql_query(
+            "SELECT COALESCE(array_to_string(proconfig, ' '), '') AS settings FROM pg_proc \
+             WHERE proname = 'tally_counters_need_their_posts'",
+        )
+        .get_result::<Settings>(pg)
+        .unwrap()
+        .settings
+    }
+
+    let Some(db) = TestDatabase::create(Backend::Postgres) else {
+        return;
+    };
+    let mut conn = connect(&db);
+    conn.run_migrations().unwrap();
+    assert!(
+        settings(&mut conn).contains("plan_cache_mode=force_custom_plan"),
+        "{}",
+        settings(&mut conn)
+    );
+    conn.revert_last_migration().unwrap();
+    let reverted = settings(&mut conn);
+    assert!(!reverted.contains("plan_cache_mode"), "{reverted}");
+    assert!(
+        reverted.contains("search_path"),
+        "the other setting stays: {reverted}"
+    );
+}
