@@ -251,7 +251,8 @@ impl<'s, 'a> Chunker<'s, 'a> {
         {
             return Ok(index);
         }
-        if self.seen.insert(account.clone()) {
+        if !self.seen.contains(account) {
+            self.seen.insert(account.clone());
             self.summary.accounts.push(account.clone());
         }
         let entry = self.open.entry(AccountKey::of(account));
@@ -266,8 +267,8 @@ impl<'s, 'a> Chunker<'s, 'a> {
     }
 
     /// Hands over the fullest open batches until at most `keep` records are held, in the
-    /// order their first records came. Each time room is made at least half the bound is
-    /// freed, so the scan of the open batches is paid once per half a bound of records.
+    /// order their first records came. Each time room is made about half the bound is freed,
+    /// so the scan of the open batches is paid about once per half a bound of records.
     fn hand_over_fullest(&mut self, keep: usize) -> Result<(), SinkError> {
         let mut by_size: Vec<usize> = (0..self.open.len()).collect();
         by_size.sort_by_key(|&index| std::cmp::Reverse(self.open[index].batch.len()));
