@@ -393,25 +393,34 @@ fn the_examples_in_the_specification_import() {
     }
 }
 
-/// A posts file whose rows alternate between a Mastodon and an X account, as an export in
-/// time order across platforms has them: `rows` rows, each a new post with two counters.
-fn interleaved_posts(rows: usize) -> String {
+/// A posts file of `rows` rows, each a new post with two counters, the platform and account
+/// of row `i` given by `account(i)`.
+fn posts_of(rows: usize, account: impl Fn(usize) -> (&'static str, String)) -> String {
     let mut file = String::from(
         "# tally-csv v1 posts\n\
          platform,account,external_id,content_type,published_at,url,title,observed_at,like,comment\n",
     );
     for row in 0..rows {
+        let (platform, handle) = account(row);
+        file.push_str(&format!(
+            "{platform},{handle},post-{row},text,2026-03-02T10:00:00Z,,,2026-03-05T12:00:00Z,{row},1\n"
+        ));
+    }
+    file.push_str(&format!("# end {rows} rows\n"));
+    file
+}
+
+/// Rows alternating between a Mastodon and an X account, as an export in time order across
+/// platforms has them.
+fn interleaved_posts(rows: usize) -> String {
+    posts_of(rows, |row| {
         let platform = if row.is_multiple_of(2) {
             "mastodon"
         } else {
             "x"
         };
-        file.push_str(&format!(
-            "{platform},test_creator,post-{row},text,2026-03-02T10:00:00Z,,,2026-03-05T12:00:00Z,{row},1\n"
-        ));
-    }
-    file.push_str(&format!("# end {rows} rows\n"));
-    file
+        (platform, "test_creator".to_owned())
+    })
 }
 
 #[test]
@@ -516,22 +525,6 @@ fn interleaved_accounts_share_the_bound_and_hand_over_the_fullest_batch() {
     assert_eq!(merged.posts.len(), rows);
 }
 
-/// A posts file of `rows` rows of one post each, the account of row `i` named by `account(i)`.
-fn posts_of(rows: usize, account: impl Fn(usize) -> String) -> String {
-    let mut file = String::from(
-        "# tally-csv v1 posts\n\
-         platform,account,external_id,content_type,published_at,url,title,observed_at,like,comment\n",
-    );
-    for row in 0..rows {
-        file.push_str(&format!(
-            "x,{},post-{row},text,2026-03-02T10:00:00Z,,,2026-03-05T12:00:00Z,{row},1\n",
-            account(row)
-        ));
-    }
-    file.push_str(&format!("# end {rows} rows\n"));
-    file
-}
-
 #[test]
 fn a_crowd_of_small_accounts_leaves_a_busy_one_room_for_full_batches() {
     // Forty accounts with one row each, then 200 rows of one account; 24 records hold eight
@@ -539,9 +532,9 @@ fn a_crowd_of_small_accounts_leaves_a_busy_one_room_for_full_batches() {
     let bound = 24;
     let file = posts_of(240, |row| {
         if row < 40 {
-            format!("occasional_{row}")
+            ("x", format!("occasional_{row}"))
         } else {
-            "busy_creator".to_owned()
+            ("x", "busy_creator".to_owned())
         }
     });
     let imported = import_once(
@@ -568,9 +561,9 @@ fn a_crowd_of_small_accounts_leaves_a_busy_one_room_for_full_batches() {
 #[test]
 fn spellings_of_one_handle_share_a_batch_in_file_order() {
     let file = posts_of(30, |row| match row % 3 {
-        0 => "test_creator".to_owned(),
-        1 => "@Test_Creator".to_owned(),
-        _ => "other_creator".to_owned(),
+        0 => ("x", "test_creator".to_owned()),
+        1 => ("x", "@Test_Creator".to_owned()),
+        _ => ("x", "other_creator".to_owned()),
     });
     let imported = import_once("posts.csv", file.as_bytes(), None, &options()).unwrap();
     assert_eq!(
