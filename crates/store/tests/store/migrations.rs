@@ -289,7 +289,8 @@ fn the_posts_check_is_planned_for_each_statement() {
         };
         diesel::sql_query(
             "SELECT COALESCE(array_to_string(proconfig, ' '), '') AS settings FROM pg_proc \
-             WHERE proname = 'tally_counters_need_their_posts'",
+             WHERE proname = 'tally_counters_need_their_posts' \
+             AND pronamespace = current_schema()::regnamespace",
         )
         .get_result::<Settings>(pg)
         .unwrap()
